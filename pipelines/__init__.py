@@ -1,0 +1,1 @@
+"""Treasury Leverage Warehouse: official Treasury-holdings, reserve and tariff sources in DuckDB."""
