@@ -1,0 +1,138 @@
+"""`tlw`: the command line, thin over Dagster and DuckDB.
+
+    tlw refresh [--all] [--full-history] [--wait]   refresh what changed and publish
+    tlw sql "SELECT ..."                            read-only query of the published warehouse
+    tlw status                                      freshness of every source (exit 1 if stale/failing)
+    tlw report                                      self-contained HTML report under $TLW_HOME/reports
+    tlw dev                                         Dagster UI with schedules and sensors
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pipelines.config import REPO_ROOT, Settings
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from pipelines.refresh import RefreshBusy, run_refresh
+
+    if args.full_history:
+        os.environ["TLW_FULL_HISTORY"] = "1"
+    settings = Settings.from_env()
+    try:
+        outcome = run_refresh(settings, everything=args.all or args.full_history, wait=args.wait)
+    except RefreshBusy as exc:
+        print(f"tlw refresh: {exc}", file=sys.stderr)
+        return 3
+    for name, why in sorted(outcome.skipped_sources.items()):
+        print(f"skipped  {name}: {why}")
+    if not outcome.ran:
+        print(f"nothing changed; nothing run ({outcome.seconds:.1f} s)")
+        return 0
+    print(f"sources  {', '.join(outcome.selected_sources)}")
+    passed = sum(1 for _, ok, _ in outcome.checks if ok)
+    print(f"checks   {passed}/{len(outcome.checks)} passed")
+    for name, ok, severity in outcome.checks:
+        if not ok:
+            print(f"  {'FAILED' if severity == 'ERROR' else 'warning'}  {name}")
+    for failure in outcome.failures:
+        print(f"error    {failure}", file=sys.stderr)
+    if outcome.success:
+        print(f"published {settings.published_db} in {outcome.seconds:.1f} s")
+    else:
+        print(f"NOT published: the last good warehouse at {settings.published_db} is unchanged ({outcome.seconds:.1f} s)", file=sys.stderr)
+    return outcome.exit_code
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.warehouse import read_only_connection
+
+    settings = Settings.from_env()
+    try:
+        con = read_only_connection(settings)
+    except FileNotFoundError as exc:
+        print(f"tlw sql: {exc}", file=sys.stderr)
+        return 2
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            print("tlw sql: the statement returned no rows (only queries are allowed)", file=sys.stderr)
+            return 2
+        _print_table(relation.columns, relation.fetchall())
+    except duckdb.Error as exc:
+        print(f"tlw sql: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    return 0
+
+
+def _format(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    cells = [[_format(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from pipelines.refresh import dagster_instance
+
+    settings = Settings.from_env()
+    dagster_instance(settings)  # writes DAGSTER_HOME/dagster.yaml and sets DAGSTER_HOME
+    os.chdir(REPO_ROOT)
+    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+    os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions", "-p", str(args.port)])
+
+
+def _status(args: argparse.Namespace) -> int:
+    from pipelines.status import run_status
+
+    return run_status(Settings.from_env())
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.report import run_report
+
+    return run_report(Settings.from_env())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tlw", description="Treasury Leverage Warehouse")
+    commands = parser.add_subparsers(dest="command", required=True)
+    refresh = commands.add_parser("refresh", help="refresh changed sources, run checks, publish tlw.duckdb")
+    refresh.add_argument("--all", action="store_true", help="run every source even if nothing changed")
+    refresh.add_argument("--full-history", action="store_true", help="re-request the full history of incremental APIs (implies --all)")
+    refresh.add_argument("--wait", action="store_true", help="wait for a running refresh instead of exiting")
+    refresh.set_defaults(handler=_refresh)
+    sql = commands.add_parser("sql", help="read-only SQL on the published warehouse")
+    sql.add_argument("query")
+    sql.set_defaults(handler=_sql)
+    status = commands.add_parser("status", help="freshness of every source; exit 1 when stale or failing")
+    status.set_defaults(handler=_status)
+    report = commands.add_parser("report", help="write the HTML report under $TLW_HOME/reports")
+    report.set_defaults(handler=_report)
+    dev = commands.add_parser("dev", help="start the Dagster UI with schedules and sensors")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(handler=_dev)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+"""Treasury debt outstanding (Debt to the Penny)."""
+
+SOURCES: list = []

@@ -1,0 +1,3 @@
+"""Official reserves (Japan MOF, FRED/IMF), Japan's FX interventions, FRED series."""
+
+SOURCES: list = []

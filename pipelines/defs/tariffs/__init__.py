@@ -1,0 +1,3 @@
+"""U.S. tariff actions: the Federal Register feed and the curated event register."""
+
+SOURCES: list = []

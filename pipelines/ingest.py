@@ -1,0 +1,152 @@
+"""How a source is fetched and parsed into staging: one file per URL, or pages followed to the end.
+
+A `FileSource` is a fixed list of official files (TIC tables, MOF CSVs, FRED series). A
+`PagedSource` is an API searched from what the warehouse already holds (Debt to the Penny, the
+Federal Register), following each response's link to the next page.
+
+Both answer two questions the same way: `probe` (is there anything new? one conditional request
+per file or per search, used by `tlw refresh` and the release sensor to launch nothing when
+nothing changed) and `ingest` (fetch, parse and load into `staging.<name>`, skipping bodies already
+loaded, so a re-run costs requests but no parsing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+import duckdb
+import polars as pl
+
+from pipelines import warehouse
+from pipelines.config import Settings
+from pipelines.fetch import Fetcher, FetchResult
+
+Parser = Callable[[bytes, str], pl.DataFrame]
+PageParser = Callable[[bytes, str], tuple[pl.DataFrame, "str | None"]]
+# A function of the settings and the working copy (read only) giving the URLs to request.
+UrlPlan = Callable[[Settings, duckdb.DuckDBPyConnection], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    source: str
+    bodies: int = 0
+    new_bodies: int = 0
+    bytes: int = 0
+    rows_loaded: int = 0
+
+
+@dataclass(frozen=True)
+class FileSource:
+    name: str
+    family: str
+    description: str
+    urls: UrlPlan
+    parse: Parser
+
+    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        results = [fetcher.fetch(self.name, url) for url in self.urls(settings, con)]
+        return any(not warehouse.is_loaded(con, self.name, r.sha256) for r in results)
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        report = IngestReport(self.name)
+        for url in self.urls(settings, con):
+            result = fetcher.fetch(self.name, url)
+            rows = 0
+            if not warehouse.is_loaded(con, self.name, result.sha256):
+                rows = _load(con, self.name, result, self.parse(result.body, url))
+            report = _add(report, result, rows)
+        return report
+
+
+@dataclass(frozen=True)
+class PagedSource:
+    name: str
+    family: str
+    description: str
+    first_urls: UrlPlan
+    parse_page: PageParser
+    max_pages: int = 10_000
+
+    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        results = [fetcher.fetch(self.name, url) for url in self.first_urls(settings, con)]
+        return any(not warehouse.is_loaded(con, self.name, r.sha256) for r in results)
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        report = IngestReport(self.name)
+        for first in self.first_urls(settings, con):
+            url: str | None = first
+            seen: set[str] = set()
+            while url is not None:
+                if url in seen or len(seen) >= self.max_pages:
+                    raise RuntimeError(f"[{self.name}] pagination loops or exceeds {self.max_pages} pages at {url}")
+                seen.add(url)
+                result = fetcher.fetch(self.name, url)
+                # Parse even a page loaded before: its link to the next page is needed.
+                frame, next_url = self.parse_page(result.body, url)
+                rows = 0
+                if not warehouse.is_loaded(con, self.name, result.sha256):
+                    rows = _load(con, self.name, result, frame)
+                report = _add(report, result, rows)
+                url = next_url
+        return report
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    """Reference data the project maintains in code (country dimension, tariff register).
+
+    Not fetched and never switched off: the table is replaced whole when its content changes.
+    """
+
+    name: str
+    family: str
+    description: str
+    frame: Callable[[], pl.DataFrame]
+    origin: str  # the file or module the rows come from, recorded as their source_url
+
+    def _content(self) -> tuple[pl.DataFrame, str]:
+        frame = self.frame()
+        digest = hashlib.sha256(frame.write_ndjson().encode()).hexdigest()
+        return frame, digest
+
+    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        return not warehouse.is_loaded(con, self.name, self._content()[1])
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        frame, digest = self._content()
+        if warehouse.is_loaded(con, self.name, digest):
+            return IngestReport(self.name, bodies=1)
+        rows = warehouse.load_staging(
+            con, self.name, frame, url=self.origin, raw_sha256=digest,
+            fetched_at=datetime.now(timezone.utc).isoformat(), changed=True, replace_all=True,
+        )
+        return IngestReport(self.name, bodies=1, new_bodies=1, rows_loaded=rows)
+
+
+Source = FileSource | PagedSource | SeedSource
+
+
+def _load(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:
+    return warehouse.load_staging(
+        con,
+        source,
+        frame,
+        url=result.url,
+        raw_sha256=result.sha256,
+        fetched_at=result.record.fetched_at,
+        changed=result.changed,
+    )
+
+
+def _add(report: IngestReport, result: FetchResult, rows: int) -> IngestReport:
+    return IngestReport(
+        source=report.source,
+        bodies=report.bodies + 1,
+        new_bodies=report.new_bodies + int(result.changed),
+        bytes=report.bytes + len(result.body),
+        rows_loaded=report.rows_loaded + rows,
+    )

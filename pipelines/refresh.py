@@ -1,0 +1,151 @@
+"""One refresh: decide what changed, run those assets and everything downstream in Dagster, report.
+
+`tlw refresh` and the tests call `run_refresh`. A refresh holds an exclusive lock on
+`$TLW_HOME/.refresh.lock` so two refreshes never write the working copy at once; the second one
+exits with a clear message (or waits, when asked).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+
+from pipelines import warehouse
+from pipelines.config import REPO_ROOT, Settings
+from pipelines.fetch import Fetcher, FetchError
+from pipelines.ingest import Source
+
+
+class RefreshBusy(RuntimeError):
+    pass
+
+
+@dataclass
+class RefreshOutcome:
+    ran: bool
+    success: bool
+    selected_sources: list[str] = field(default_factory=list)
+    skipped_sources: dict[str, str] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, passed, severity)
+    materialized: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.success else 1
+
+
+@contextmanager
+def refresh_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    path = settings.home / ".refresh.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RefreshBusy(f"another refresh is running on {settings.home} ({holder}); try again when it ends, or use --wait") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S%z')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+    """The Dagster instance under $TLW_HOME/dagster, configured by the repository's dagster.yaml."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict[str, str]]:
+    """The sources with something new (one conditional request each), and those that could not be asked."""
+    changed: list[Source] = []
+    unreachable: dict[str, str] = {}
+    with Fetcher(settings) as fetcher, warehouse.build_connection(settings) as con:
+        for source in sources:
+            try:
+                if source.probe(fetcher, con, settings):
+                    changed.append(source)
+            except FetchError as exc:
+                if exc.missing_in_mirror and settings.skip_missing_in_mirror:
+                    unreachable[source.name] = f"not in mirror ({exc.url})"
+                else:
+                    # Let the run itself fail on it, with the full error in Dagster.
+                    changed.append(source)
+    return changed, unreachable
+
+
+def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = False) -> RefreshOutcome:
+    from pipelines.definitions import defs  # imported late: loading Dagster definitions is the slow part
+
+    from pipelines.defs.sources import ALL_SOURCES
+
+    started = time.monotonic()
+    with refresh_lock(settings, wait=wait):
+        active = [s for s in ALL_SOURCES if s.name not in settings.skip_sources]
+        skipped = {name: "TLW_SKIP_SOURCES" for name in settings.skip_sources}
+        first_time = not settings.published_db.exists() or not settings.build_db.exists()
+        if everything or first_time:
+            selected = active
+        else:
+            selected, unreachable = changed_sources(settings, active)
+            skipped.update(unreachable)
+        outcome = RefreshOutcome(ran=False, success=True, skipped_sources=skipped)
+        outcome.selected_sources = [s.name for s in selected]
+        if not selected:
+            outcome.seconds = time.monotonic() - started
+            return outcome
+        keys = [dg.AssetKey(["staging", s.name]) for s in selected]
+        result = dg.materialize(
+            [*defs.assets, *defs.asset_checks],
+            selection=dg.AssetSelection.assets(*keys).downstream(),
+            instance=dagster_instance(settings),
+            raise_on_error=False,
+            tags={"tlw/trigger": "cli"},
+            # Dagster's per-step debug lines would bury the summary; failures still reach stderr.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+        outcome.ran = True
+        _read_events(result, outcome)
+        outcome.success = result.success and not outcome.failures and "published_warehouse" in outcome.materialized
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+
+def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> None:
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            message = _root_message(error)
+            outcome.failures.append(f"{event.step_key}: {message}")
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            outcome.materialized.append(event.asset_key.to_user_string())
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            outcome.checks.append((evaluation.check_name, evaluation.passed, evaluation.severity.value))
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                outcome.failures.append(f"blocking check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}")
+
+
+def _root_message(error) -> str:
+    """The innermost cause of a Dagster step error: the parser's or fetcher's own message."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error.message else str(error)

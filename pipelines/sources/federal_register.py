@@ -1,0 +1,478 @@
+"""Federal Register API (`documents.json`): search URLs, one response page as a frame, and the links
+between documents (corrections, amendments). Pure: no HTTP here; the fetcher downloads the pages and
+follows `next_page_url`, these functions only build URLs and read bytes.
+
+What was confirmed, and where (checked 2026-11):
+* Endpoint `GET https://www.federalregister.gov/api/v1/documents.json`; query parameters `per_page`
+  (default 20, maximum 1000), `page`, `order` (relevance | newest | oldest | executive_order_number),
+  `fields[]`, `conditions[term]`, `conditions[publication_date][gte|lte|is|year]`,
+  `conditions[type][]` (RULE | PRORULE | NOTICE | PRESDOCU), `conditions[agencies][]` (agency slug),
+  `conditions[presidential_document_type][]`: the OFR developer documentation as transcribed in the
+  api-evangelist OpenAPI files, the rOpenGov `federalregister` reference (`fr_search`), and the API's
+  own source (usnationalarchives/federalregister-api-core).
+* `presidential_document_type` identifiers: determination, executive_order, memorandum, notice,
+  proclamation (and presidential_order): the `PresidentialDocumentType` table in the API source. Its
+  display name ("Executive Order", "Proclamation", ...) is what the `subtype` field returns.
+* `conditions[term]` syntax: `a | b` is OR, `-a` NOT, `&` AND, parentheses group, quotes make a
+  phrase (federalregister.gov reader aid "Utilizing complex search terms").
+* Response (`ApiController#render_search`): `count` and `description` always; `total_pages`,
+  `results`, `next_page_url` and `previous_page_url` only when something matched, and
+  `next_page_url` only when there is a next page. A bad request is HTTP 400 with `errors` or
+  `status`/`message`; asking for a field that does not exist is such a 400 (`FieldNotFound`).
+* Result fields (`EntryApiRepresentation`, and a full 2025 document response): document_number,
+  title, type ("Rule" | "Proposed Rule" | "Notice" | "Presidential Document"), subtype,
+  executive_order_number, proclamation_number, signing_date, publication_date, effective_on,
+  citation ("90 FR 15041"), html_url, pdf_url, abstract, agencies (a list of {raw_name, name, id,
+  url, json_url, parent_id, slug}; only `raw_name` when the agency is not recognised),
+  disposition_notes (the EO disposition text), correction_of (the *API URL* of the corrected
+  document, e.g. `.../api/v1/documents/2026-03829.json`, not its number). Dates are `YYYY-MM-DD`.
+* NOT a result field: `presidential_document_type` (a search condition only). Requesting it would
+  turn every search into a 400, so it is not in `fields[]`; the column is derived from `subtype`.
+* Not confirmed: a third-party blog reports `per_page` capped at 100 and a 2,000-result window. The
+  documentation says 1,000 per page; the fetcher should compare the rows it collected with `count`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
+
+import polars as pl
+
+from pipelines.sources.errors import SourceFormatError
+
+SOURCE = "federal_register"
+
+API_URL = "https://www.federalregister.gov/api/v1/documents.json"
+
+USTR_AGENCY = "trade-representative-office-of-united-states"
+
+# Asked for explicitly, so a change in the API's default field list cannot change our columns.
+FIELDS = (
+    "document_number",
+    "title",
+    "type",
+    "subtype",
+    "executive_order_number",
+    "proclamation_number",
+    "signing_date",
+    "publication_date",
+    "effective_on",
+    "citation",
+    "html_url",
+    "pdf_url",
+    "abstract",
+    "agencies",
+    "disposition_notes",
+    "correction_of",
+)
+
+PRESIDENTIAL_DOCUMENT_TYPES = ("determination", "executive_order", "memorandum", "notice", "proclamation")
+
+# Full-text terms (the site's OR syntax). Stemming is not documented, so plurals are spelt out.
+PRESIDENTIAL_TERM = "tariff | tariffs | duties | imports"
+USTR_TERM = "tariff | tariffs | duties"
+# Deal-implementing notices ("Implementing Certain Tariff-Related Elements of ...") and CBP's "Notice
+# of Implementation of Additional Duties ..." come from different agencies (the stored material does
+# not say which for each), so they are found by their recurring title phrases, for any agency.
+IMPLEMENTING_TERM = '"tariff related elements" | "implementation of additional duties"'
+
+# subtype (display name) -> presidential_document_type identifier, from the API's own table.
+_SUBTYPE_IDS = {
+    "Determination": "determination",
+    "Executive Order": "executive_order",
+    "Memorandum": "memorandum",
+    "Notice": "notice",
+    "Proclamation": "proclamation",
+    "Presidential Order": "presidential_order",
+}
+
+SCHEMA = {
+    "document_number": pl.Utf8,
+    "publication_date": pl.Date,
+    "signing_date": pl.Date,
+    "effective_on": pl.Date,
+    "title": pl.Utf8,
+    "type": pl.Utf8,
+    "subtype": pl.Utf8,
+    "presidential_document_type": pl.Utf8,
+    "executive_order_number": pl.Int64,
+    "proclamation_number": pl.Utf8,
+    "citation": pl.Utf8,
+    "html_url": pl.Utf8,
+    "pdf_url": pl.Utf8,
+    "abstract": pl.Utf8,
+    "agency_slugs": pl.Utf8,
+    "correction_of": pl.Utf8,
+    "disposition_notes": pl.Utf8,
+    "result_index": pl.Int32,
+}
+
+LINK_SCHEMA = {
+    "document_number": pl.Utf8,
+    "publication_date": pl.Date,
+    "linked_document_number": pl.Utf8,
+    "linked_proclamation_number": pl.Utf8,
+    "linked_executive_order_number": pl.Int64,
+    "link_kind": pl.Utf8,
+    "evidence": pl.Utf8,
+}
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+
+def _canonical_url(params: Iterable[tuple[str, str]]) -> str:
+    """The URL with parameters in sorted key order, repeated keys (`x[]`) keeping their order.
+
+    Mirror file names are derived from the query string, so the order must never depend on how a
+    caller happened to build the list. Sorted keys are also the order Rails' `to_query` gives the
+    API's own `next_page_url`, so later pages should differ from our first page only by `page`.
+    """
+    ordered = sorted(params, key=lambda kv: quote_plus(kv[0]))  # stable: arrays keep their order
+    return f"{API_URL}?{urlencode(ordered)}"
+
+
+def _search(conditions: list[tuple[str, str]], per_page: int) -> str:
+    params = [(f"conditions{key}", value) for key, value in conditions]
+    params += [("fields[]", f) for f in FIELDS]
+    params += [("order", "oldest"), ("per_page", str(per_page))]
+    return _canonical_url(params)
+
+
+def search_urls(published_since: date, per_page: int = 1000) -> list[str]:
+    """First-page URLs of the searches that together cover the tariff documents since a date.
+
+    1. Presidential documents (proclamations, executive orders, memoranda, determinations, notices)
+       whose text mentions tariffs, duties or imports.
+    2. USTR notices mentioning tariffs or duties (Section 301 actions and modifications).
+    3. Deal-implementing and duty-implementation notices of any agency (see IMPLEMENTING_TERM).
+    All oldest first, so a re-run appends pages at the end instead of reshuffling them.
+    """
+    if not 1 <= per_page <= 1000:
+        raise ValueError(f"per_page must be 1..1000 (the documented maximum), got {per_page}")
+    since = published_since.isoformat()
+    presidential = [("[presidential_document_type][]", t) for t in PRESIDENTIAL_DOCUMENT_TYPES]
+    presidential += [
+        ("[publication_date][gte]", since),
+        ("[term]", PRESIDENTIAL_TERM),
+        ("[type][]", "PRESDOCU"),
+    ]
+    ustr = [
+        ("[agencies][]", USTR_AGENCY),
+        ("[publication_date][gte]", since),
+        ("[term]", USTR_TERM),
+        ("[type][]", "NOTICE"),
+    ]
+    implementing = [("[publication_date][gte]", since), ("[term]", IMPLEMENTING_TERM)]
+    return [_search(c, per_page) for c in (presidential, ustr, implementing)]
+
+
+def page_url(url: str, page: int) -> str:
+    """`url` asking for page `page` (1-based), in the same canonical parameter order."""
+    if page < 1:
+        raise ValueError(f"page must be >= 1, got {page}")
+    params = [(k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k != "page"]
+    return _canonical_url(params + [("page", str(page))])
+
+
+# --- one response page ------------------------------------------------------------------------
+
+
+def _fail(url: str, problem: str, index: int | None = None) -> SourceFormatError:
+    # JSON has no lines; the position in `results` is the location an operator can open with
+    # `jq '.results[N]'`, so it is what goes in the error's line slot.
+    if index is not None:
+        problem = f"result {index} (results[{index}]): {problem}"
+    return SourceFormatError(SOURCE, url, problem, line=index)
+
+
+def _load(body: bytes, url: str) -> dict:
+    head = body.lstrip()[:200]
+    if head[:1] == b"<":
+        # The site answers some failures (maintenance, rate limiting) with an HTML page and 200.
+        snippet = head[:60].decode("utf-8", "replace")
+        raise _fail(url, f"got HTML, not JSON (an error page served as a success?): {snippet!r}")
+    try:
+        payload = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(url, f"not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise _fail(url, f"expected a JSON object, got {type(payload).__name__}")
+    if "errors" in payload or ("status" in payload and "message" in payload):
+        raise _fail(url, f"the API answered with an error: {payload.get('errors') or payload.get('message')!r}")
+    return payload
+
+
+def _text(result: dict, key: str, url: str, index: int) -> str | None:
+    value = result.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise _fail(url, f"{key} should be text, got {value!r}", index)
+
+
+def _date(result: dict, key: str, url: str, index: int) -> date | None:
+    value = result.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail(url, f"{key} {value!r} is not a YYYY-MM-DD date", index)
+
+
+def _eo_number(result: dict, url: str, index: int) -> int | None:
+    value = result.get("executive_order_number")
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    raise _fail(url, f"executive_order_number {value!r} is not a whole number", index)
+
+
+def _proclamation_number(result: dict, url: str, index: int) -> str | None:
+    value = result.get("proclamation_number")
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    raise _fail(url, f"proclamation_number {value!r} is neither text nor a number", index)
+
+
+def _agency_slugs(result: dict, url: str, index: int) -> str | None:
+    agencies = result.get("agencies")
+    if agencies is None:
+        return None
+    if not isinstance(agencies, list) or not all(isinstance(a, dict) for a in agencies):
+        raise _fail(url, f"agencies should be a list of objects, got {agencies!r}", index)
+    # An agency the site could not match has only `raw_name`, no slug: it is skipped, not invented.
+    slugs = [a["slug"] for a in agencies if isinstance(a.get("slug"), str) and a["slug"]]
+    return ",".join(slugs) if slugs else None
+
+
+def _document_number_of(reference: str) -> str:
+    """`correction_of` is an API URL (`.../documents/2026-03829.json`); keep only the number."""
+    last = reference.rstrip("/").split("?")[0].rsplit("/", 1)[-1]
+    return last.removesuffix(".json")
+
+
+def _row(result: object, index: int, url: str) -> dict:
+    if not isinstance(result, dict):
+        raise _fail(url, f"expected an object, got {type(result).__name__}", index)
+    number = result.get("document_number")
+    if not isinstance(number, str) or not number.strip():
+        raise _fail(url, "no document_number", index)
+    published = _date(result, "publication_date", url, index)
+    if published is None:
+        raise _fail(url, f"document {number} has no publication_date", index)
+    subtype = _text(result, "subtype", url, index)
+    correction_of = _text(result, "correction_of", url, index)
+    return {
+        "document_number": number.strip(),
+        "publication_date": published,
+        "signing_date": _date(result, "signing_date", url, index),
+        "effective_on": _date(result, "effective_on", url, index),
+        "title": _text(result, "title", url, index),
+        "type": _text(result, "type", url, index),
+        "subtype": subtype,
+        "presidential_document_type": (
+            _SUBTYPE_IDS.get(subtype, subtype.lower().replace(" ", "_")) if subtype else None
+        ),
+        "executive_order_number": _eo_number(result, url, index),
+        "proclamation_number": _proclamation_number(result, url, index),
+        "citation": _text(result, "citation", url, index),
+        "html_url": _text(result, "html_url", url, index),
+        "pdf_url": _text(result, "pdf_url", url, index),
+        "abstract": _text(result, "abstract", url, index),
+        "agency_slugs": _agency_slugs(result, url, index),
+        "correction_of": _document_number_of(correction_of) if correction_of else None,
+        "disposition_notes": _text(result, "disposition_notes", url, index),
+        "result_index": index,
+    }
+
+
+def parse_page(body: bytes, url: str) -> tuple[pl.DataFrame, str | None]:
+    """One `documents.json` response: its results as a frame, and the next page's URL (or None).
+
+    `result_index` is the 0-based position in the page's `results`. `correction_of` holds the
+    corrected document's number. `presidential_document_type` is derived from `subtype`.
+    """
+    payload = _load(body, url)
+    count = payload.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise _fail(url, f"no usable `count` (got {count!r}): not a documents.json search response")
+    results = payload.get("results")
+    if results is None:
+        if count == 0:  # the API leaves `results` out when nothing matched
+            return pl.DataFrame(schema=SCHEMA), None
+        raise _fail(url, f"`count` is {count} but the page has no `results`")
+    if not isinstance(results, list):
+        raise _fail(url, f"`results` should be a list, got {type(results).__name__}")
+    next_url = payload.get("next_page_url")
+    if next_url is not None and not isinstance(next_url, str):
+        raise _fail(url, f"next_page_url should be a URL, got {next_url!r}")
+    rows = [_row(result, index, url) for index, result in enumerate(results)]
+    return pl.DataFrame(rows, schema=SCHEMA), next_url or None
+
+
+# --- links between documents ------------------------------------------------------------------
+
+# A republication (R1-) or correction (C1-) carries the corrected document's number after a prefix.
+_CORRECTION_PREFIX = re.compile(r"^[RC]\d+-(?P<base>.+)$")
+
+# "Executive Order 14257", "Executive Orders 14193 and 14194", "EO 14257", "Proclamation No. 10908".
+_REFERENCE = re.compile(
+    r"\b(?P<noun>[Ee]xecutive [Oo]rders?|E\.\s?O\.|EOs?|[Pp]roclamations?|Proc\.)\s*(?:[Nn]os?\.\s*)?"
+    r"(?P<numbers>\d{4,5}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:[Nn]os?\.\s*)?\d{4,5})*)"
+)
+# Active verbs only: "as amended" or "amended by EO 14266" say someone else amended the order.
+_VERB = re.compile(
+    r"\b(?P<verb>(?:further\s+)?amendments?\s+(?:to|of)|amend(?:s|ing)?|modif(?:y|ies|ying)"
+    r"|supersed(?:e|es|ing)|revok(?:e|es|ing)|terminat(?:e|es|ing))\b",
+    re.IGNORECASE,
+)
+# "Executive Order 14257 is hereby amended ..." (the reference comes first). Used with match(), which
+# anchors at the position given, so no `^` (that would only match at the start of the text).
+_PASSIVE = re.compile(
+    r"[\s,]*(?:is|are)\s+(?:hereby\s+)?(?:further\s+)?(?P<verb>amended|modified|superseded|revoked|terminated)\b",
+    re.IGNORECASE,
+)
+_WINDOW = 160  # how far after a verb its object may be; never past a sentence or `;`
+# A sentence ends at `;` or a full stop before a capital, but not after an initial ("E. O.",
+# "U.S.") or an abbreviation that introduces the number ("Proc. 10908", "No. 10908").
+_SENTENCE_END = re.compile(r";|(?<!\b[A-Z])(?<!Proc)(?<!No)(?<!Nos)\.(?:\s+(?=[A-Z(])|\s*$)")
+
+
+def _kind(verb: str) -> str:
+    verb = verb.lower()
+    if "amend" in verb:
+        return "amends"
+    if verb.startswith("modif"):
+        return "modifies"
+    if verb.startswith("supersed"):
+        return "supersedes"
+    return "revokes"  # revoke / terminate
+
+
+def _targets(match: re.Match) -> list[tuple[str, str]]:
+    """(kind of number, number) for each number in one reference: ('eo', '14257')."""
+    noun = match.group("noun").lower()
+    kind = "proc" if noun.startswith("proc") else "eo"
+    return [(kind, n) for n in re.findall(r"\d{4,5}", match.group("numbers"))]
+
+
+def _verb_links(text: str) -> list[tuple[str, str, str, str]]:
+    """(link_kind, 'eo'|'proc', number, evidence) for each reference a verb in `text` governs."""
+    found = []
+    verbs = list(_VERB.finditer(text))
+    for i, verb in enumerate(verbs):
+        end = min(verb.end() + _WINDOW, verbs[i + 1].start() if i + 1 < len(verbs) else len(text))
+        stop = _SENTENCE_END.search(text, verb.end(), end)
+        if stop:
+            end = stop.start()
+        for ref in _REFERENCE.finditer(text, verb.end(), end):
+            evidence = " ".join(text[verb.start():ref.end()].split())
+            found += [(_kind(verb.group("verb")), k, n, evidence) for k, n in _targets(ref)]
+    for ref in _REFERENCE.finditer(text):
+        passive = _PASSIVE.match(text, ref.end())
+        if passive:
+            evidence = " ".join(text[ref.start():passive.end()].split())
+            found += [(_kind(passive.group("verb")), k, n, evidence) for k, n in _targets(ref)]
+    return found
+
+
+def _first_by_number(docs: pl.DataFrame, column: str) -> dict:
+    """The original (not R1-/C1-) document for each EO or proclamation number, earliest first."""
+    originals = docs.filter(pl.col(column).is_not_null()).sort("publication_date")
+    first: dict = {}
+    for row in originals.iter_rows(named=True):
+        is_correction = bool(_CORRECTION_PREFIX.match(row["document_number"]))
+        if row[column] not in first or (first[row[column]][1] and not is_correction):
+            first[row[column]] = (row["document_number"], is_correction)
+    return {number: doc for number, (doc, _) in first.items()}
+
+
+def link_documents(docs: pl.DataFrame) -> pl.DataFrame:
+    """Links from documents to the documents they correct, amend, modify, supersede or revoke.
+
+    Keyed by (document_number, publication_date): numbers were reused before 2016. `link_kind` is
+    `corrects` (an R1-/C1- number or `correction_of`), or `amends` / `modifies` / `supersedes` /
+    `revokes` when the title, abstract or disposition notes say so and name the target; a title
+    verb without a number ("Further Modifying the Reciprocal Tariff Rates") takes the order the
+    abstract or disposition notes name. A target in `docs` also gets its document number.
+    """
+    docs = docs.unique(subset=["document_number", "publication_date"], keep="first", maintain_order=True)
+    doc_by_eo = _first_by_number(docs, "executive_order_number")
+    doc_by_proc = _first_by_number(docs, "proclamation_number")
+    rows = []
+    for doc in docs.iter_rows(named=True):
+        key = {"document_number": doc["document_number"], "publication_date": doc["publication_date"]}
+        rows += _correction_links(doc, docs, key)
+        own = {("eo", str(doc["executive_order_number"])), ("proc", doc["proclamation_number"])}
+        for kind, target_kind, number, evidence in _text_links(doc):
+            if (target_kind, number) in own:
+                continue  # a document restating its own number
+            eo = int(number) if target_kind == "eo" else None
+            proc = number if target_kind == "proc" else None
+            rows.append({
+                **key,
+                "linked_document_number": doc_by_eo.get(eo) if eo else doc_by_proc.get(proc),
+                "linked_proclamation_number": proc,
+                "linked_executive_order_number": eo,
+                "link_kind": kind,
+                "evidence": evidence,
+            })
+    links = pl.DataFrame(rows, schema=LINK_SCHEMA)
+    subset = [c for c in LINK_SCHEMA if c != "evidence"]
+    return links.unique(subset=subset, keep="first", maintain_order=True).sort(
+        ["publication_date", "document_number", "link_kind"], maintain_order=True
+    )
+
+
+def _correction_links(doc: dict, docs: pl.DataFrame, key: dict) -> list[dict]:
+    prefixed = _CORRECTION_PREFIX.match(doc["document_number"])
+    target = prefixed.group("base") if prefixed else doc["correction_of"]
+    if not target:
+        return []
+    evidence = (
+        f"document number {doc['document_number']}" if prefixed else f"correction_of {doc['correction_of']}"
+    )
+    # Take the corrected document's numbers when we have it (the latest one published before the
+    # correction, since numbers alone are not unique); a republication repeats them anyway.
+    earlier = docs.filter(
+        (pl.col("document_number") == target) & (pl.col("publication_date") <= doc["publication_date"])
+    ).sort("publication_date")
+    source = earlier.row(-1, named=True) if earlier.height else doc
+    return [{
+        **key,
+        "linked_document_number": target,
+        "linked_proclamation_number": source["proclamation_number"],
+        "linked_executive_order_number": source["executive_order_number"],
+        "link_kind": "corrects",
+        "evidence": evidence,
+    }]
+
+
+def _text_links(doc: dict) -> list[tuple[str, str, str, str]]:
+    title = doc["title"] or ""
+    others = {"abstract": doc["abstract"] or "", "disposition_notes": doc["disposition_notes"] or ""}
+    found = _verb_links(title)
+    for text in others.values():
+        found += _verb_links(text)
+    title_verb = _VERB.search(title)
+    if title_verb and not found:
+        # The title says what it does but not to which order; the other texts name the order.
+        for field, text in others.items():
+            for ref in _REFERENCE.finditer(text):
+                evidence = f"title: {title}; {field}: {ref.group(0)}"
+                found += [(_kind(title_verb.group("verb")), k, n, evidence) for k, n in _targets(ref)]
+    return found

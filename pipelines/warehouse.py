@@ -1,0 +1,257 @@
+"""The only place that opens DuckDB for writing: staging loads, SQL models, checks, publish, exports.
+
+Two files under `$TLW_HOME`:
+- `build/work.duckdb`, the working copy every refresh writes to (staging keeps every vintage
+  loaded, so a partial refresh only reloads what changed);
+- `tlw.duckdb`, the published warehouse readers and BI tools open read-only. It is replaced
+  atomically (copy, fsync, rename) only after every blocking check passed on the working copy, so a
+  reader sees either the last good warehouse or the new one, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import polars as pl
+
+from pipelines.config import REPO_ROOT, VERSION, Settings
+from pipelines.sql_files import SqlCheck, SqlModel, checks, models
+
+SCHEMAS = ("staging", "core", "marts", "meta")
+EXPORT_SCHEMAS = ("core", "marts")
+KEEP_EXPORT_GENERATIONS = 3
+
+META_DDL = """
+CREATE TABLE IF NOT EXISTS meta.load_log (
+    source VARCHAR, url VARCHAR, raw_sha256 VARCHAR, fetched_at TIMESTAMPTZ,
+    changed BOOLEAN, rows_loaded BIGINT, loaded_at TIMESTAMPTZ
+);
+COMMENT ON TABLE meta.load_log IS 'One row per body parsed into staging: which source, URL and raw archive sha256, when it was fetched, whether it was new, how many rows it gave.';
+CREATE TABLE IF NOT EXISTS meta.publish_log (
+    published_at TIMESTAMPTZ, code_version VARCHAR, checks_passed BIGINT, tables BIGINT
+);
+COMMENT ON TABLE meta.publish_log IS 'One row per successful publish of tlw.duckdb.';
+"""
+
+
+class PublishBlocked(RuntimeError):
+    """Blocking checks failed: the published warehouse was left as it was."""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    check: SqlCheck
+    violations: int
+    sample: list[dict]
+
+    @property
+    def passed(self) -> bool:
+        return self.violations == 0
+
+
+@contextmanager
+def build_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection to the working copy, with every schema and staging table in place."""
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.build_db))
+    try:
+        ensure_structure(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_structure(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(META_DDL)
+    for model in models("staging"):
+        con.execute(model.sql)
+
+
+def load_staging(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    frame: pl.DataFrame,
+    *,
+    url: str,
+    raw_sha256: str,
+    fetched_at: str,
+    changed: bool,
+    replace_all: bool = False,
+) -> int:
+    """Replace the rows one raw body gave in `staging.<source>` (idempotent per body).
+
+    `replace_all` empties the table first: for reference data kept in code, which has no vintages.
+    """
+    stamped = frame.with_columns(
+        pl.lit(raw_sha256).alias("raw_sha256"),
+        pl.lit(url).alias("source_url"),
+        pl.lit(fetched_at).str.to_datetime(time_zone="UTC").alias("fetched_at"),
+    )
+    con.execute("BEGIN")
+    try:
+        if replace_all:
+            con.execute(f"DELETE FROM staging.{source}")
+        else:
+            con.execute(f"DELETE FROM staging.{source} WHERE raw_sha256 = ?", [raw_sha256])
+        con.register("incoming_frame", stamped.to_arrow())
+        con.execute(f"INSERT INTO staging.{source} BY NAME SELECT * FROM incoming_frame")
+        con.unregister("incoming_frame")
+        con.execute(
+            "INSERT INTO meta.load_log VALUES (?, ?, ?, ?, ?, ?, now())",
+            [source, url, raw_sha256, fetched_at, changed, stamped.height],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return stamped.height
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, source: str, raw_sha256: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM meta.load_log WHERE source = ? AND raw_sha256 = ?", [source, raw_sha256]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    con.execute(model.sql)
+    return con.execute(f"SELECT count(*) FROM {model.qualified}").fetchone()[0]
+
+
+def run_check(con: duckdb.DuckDBPyConnection, check: SqlCheck, sample_size: int = 20) -> CheckOutcome:
+    body = check.sql.strip().rstrip(";")
+    violations = con.execute(f"SELECT count(*) FROM ({body})").fetchone()[0]
+    sample: list[dict] = []
+    if violations:
+        cursor = con.execute(f"SELECT * FROM ({body}) LIMIT {sample_size}")
+        names = [d[0] for d in cursor.description]
+        sample = [dict(zip(names, map(_plain, row))) for row in cursor.fetchall()]
+    return CheckOutcome(check, violations, sample)
+
+
+def _plain(value):
+    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
+
+
+def run_blocking_checks(con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
+    return [run_check(con, check) for check in checks() if check.blocking]
+
+
+def code_version() -> str:
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+        return f"{VERSION}+g{sha}"
+    except (OSError, subprocess.SubprocessError):
+        return VERSION
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(settings: Settings) -> dict:
+    """Gate on every blocking check, then swap in the new warehouse and its Parquet exports."""
+    version = code_version()
+    with build_connection(settings) as con:
+        outcomes = run_blocking_checks(con)
+        failed = [o for o in outcomes if not o.passed]
+        if failed:
+            names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
+            raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
+        now = datetime.now(timezone.utc)
+        tables = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
+        ).fetchone()[0]
+        con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", [now, version, len(outcomes), tables])
+        con.execute("CHECKPOINT")
+    published = settings.published_db
+    tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+    shutil.copyfile(settings.build_db, tmp)
+    _fsync_file(tmp)
+    # Open the copy once before it replaces anything: a copy that does not open is never published.
+    duckdb.connect(str(tmp), read_only=True).close()
+    os.replace(tmp, published)
+    _fsync_dir(published.parent)
+    manifest = export_parquet(settings, version)
+    return {"published": str(published), "checks_passed": len(outcomes), "tables": tables, "exports": manifest["directory"]}
+
+
+def export_parquet(settings: Settings, version: str) -> dict:
+    """Parquet of every core and mart table, plus a manifest, swapped in by renaming a symlink."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    generations = settings.home / "exports.d"
+    target = generations / stamp
+    target.mkdir(parents=True)
+    con = duckdb.connect(str(settings.published_db), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('core', 'marts') ORDER BY 1, 2"
+        ).fetchall()
+        files = []
+        for schema, table in tables:
+            path = target / f"{schema}.{table}.parquet"
+            con.execute(f"COPY (SELECT * FROM {schema}.{table}) TO '{path}' (FORMAT parquet)")
+            rows = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            files.append({"table": f"{schema}.{table}", "file": path.name, "rows": rows, "sha256": digest})
+        data_as_of = dict(
+            con.execute(
+                "SELECT source, strftime(max(fetched_at), '%Y-%m-%dT%H:%M:%SZ') FROM meta.load_log GROUP BY source ORDER BY source"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    manifest = {
+        "code_version": version,
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_as_of": data_as_of,
+        "files": files,
+        "directory": str(settings.exports_dir),
+    }
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    link_tmp = settings.home / f".exports.{os.getpid()}.tmp"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(Path("exports.d") / stamp)
+    if settings.exports_dir.exists() and not settings.exports_dir.is_symlink():
+        shutil.rmtree(settings.exports_dir)
+    os.replace(link_tmp, settings.exports_dir)
+    for old in sorted(generations.iterdir())[:-KEEP_EXPORT_GENERATIONS]:
+        shutil.rmtree(old, ignore_errors=True)
+    return manifest
+
+
+def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A connection to the published warehouse that cannot write, attach or read other files."""
+    if not settings.published_db.exists():
+        raise FileNotFoundError(f"no published warehouse at {settings.published_db}: run `make refresh` first")
+    return duckdb.connect(
+        str(settings.published_db),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )

@@ -1,0 +1,121 @@
+"""A real HTTP server on 127.0.0.1 for tests: serves a mirror directory and scripted replies.
+
+Every network path of the warehouse is tested against this server instead of a mock: the
+fetcher speaks real HTTP to it, with real sockets, timeouts and connection errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0  # before the status line: a server that does not answer
+    trickle_s: float = 0.0  # between bytes of the body: a server that answers slowly
+    declared_length: int | None = None  # a Content-Length larger than the body: a truncated body
+
+
+@dataclass
+class SeenRequest:
+    path: str
+    headers: dict[str, str]
+
+
+class LoopbackServer:
+    """`with LoopbackServer(root) as server:`; `server.url(path)`; `server.script(path, *replies)`."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = root
+        self.requests: list[SeenRequest] = []
+        self._scripts: dict[str, list[Reply]] = {}
+        self._lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:
+                outer._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def script(self, path: str, *replies: Reply) -> None:
+        """Replies for `path` in order; the last one repeats."""
+        with self._lock:
+            self._scripts["/" + path.lstrip("/")] = list(replies)
+
+    def count(self, path: str) -> int:
+        return sum(1 for r in self.requests if r.path == "/" + path.lstrip("/"))
+
+    def __enter__(self) -> "LoopbackServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_reply(self, path: str) -> Reply | None:
+        with self._lock:
+            queue = self._scripts.get(path)
+            if not queue:
+                return None
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    def _static_reply(self, path: str, headers: dict[str, str]) -> Reply:
+        if self.root is None:
+            return Reply(404, b"not found")
+        target = (self.root / unquote(path.lstrip("/"))).resolve()
+        if self.root.resolve() not in target.parents or not target.is_file():
+            return Reply(404, b"not found")
+        body = target.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if headers.get("If-None-Match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, {"ETag": etag, "Content-Type": "application/octet-stream"})
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        headers = {k: v for k, v in handler.headers.items()}
+        with self._lock:
+            self.requests.append(SeenRequest(handler.path, headers))
+        reply = self._next_reply(handler.path) or self._static_reply(handler.path, headers)
+        if reply.delay_s:
+            time.sleep(reply.delay_s)
+        try:
+            handler.send_response(reply.status)
+            for name, value in reply.headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Length", str(reply.declared_length or len(reply.body)))
+            handler.end_headers()
+            if reply.trickle_s:
+                for i in range(len(reply.body)):
+                    handler.wfile.write(reply.body[i : i + 1])
+                    handler.wfile.flush()
+                    time.sleep(reply.trickle_s)
+            else:
+                handler.wfile.write(reply.body)
+            if reply.declared_length:
+                handler.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout under test): nothing more to say
