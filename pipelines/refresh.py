@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
+import duckdb
 
 from pipelines import warehouse
 from pipelines.config import REPO_ROOT, Settings
@@ -75,10 +76,17 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
 
 
 def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict[str, str]]:
-    """The sources with something new (one conditional request each), and those that could not be asked."""
+    """The sources with something the published warehouse lacks (one conditional request each).
+
+    Compares against the published file, opened read-only, so it can run while a refresh writes
+    the working copy (the release sensor does exactly that). Returns also the sources that could
+    not be asked because a directory mirror lacks them and TLW_MIRROR_MISSING=skip.
+    """
+    if not settings.published_db.exists():
+        return list(sources), {}
     changed: list[Source] = []
     unreachable: dict[str, str] = {}
-    with Fetcher(settings) as fetcher, warehouse.build_connection(settings) as con:
+    with Fetcher(settings) as fetcher, duckdb.connect(str(settings.published_db), read_only=True) as con:
         for source in sources:
             try:
                 if source.probe(fetcher, con, settings):
@@ -89,6 +97,9 @@ def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Sou
                 else:
                     # Let the run itself fail on it, with the full error in Dagster.
                     changed.append(source)
+            except duckdb.CatalogException:
+                # A source added since the last publish: its tables are not there yet.
+                changed.append(source)
     return changed, unreachable
 
 
