@@ -114,7 +114,9 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
         skipped = {name: "TLW_SKIP_SOURCES" for name in settings.skip_sources}
         first_time = not settings.published_db.exists() or not settings.build_db.exists()
         if everything or first_time:
-            selected = active
+            # Skipped sources run too: their assets only make sure the (empty) staging tables and
+            # everything downstream exist, so a partial mirror still gives a complete warehouse.
+            selected = list(ALL_SOURCES)
         else:
             selected, unreachable = changed_sources(settings, active)
             skipped.update(unreachable)
@@ -159,4 +161,5 @@ def _root_message(error) -> str:
     """The innermost cause of a Dagster step error: the parser's or fetcher's own message."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip().splitlines()[-1] if error.message else str(error)
+    lines = [line for line in (error.message or "").splitlines() if line.strip()]
+    return lines[0].strip() if lines else str(error)

@@ -10,6 +10,7 @@ Two files under `$TLW_HOME`:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -60,15 +61,34 @@ class CheckOutcome:
 
 
 @contextmanager
-def build_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A write connection to the working copy, with every schema and staging table in place."""
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """One writer of the working copy at a time across processes: `tlw refresh`, runs launched
+    by schedules and sensors, and publish all wait here (DuckDB itself would refuse a second
+    writer with an error instead of waiting)."""
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with open(settings.build_db.parent / ".writer.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _open_build(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(settings.build_db))
     try:
         ensure_structure(con)
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def build_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection to the working copy, with every schema and staging table in place."""
+    with writer_lock(settings), _open_build(settings) as con:
+        yield con
 
 
 def ensure_structure(con: duckdb.DuckDBPyConnection) -> None:
@@ -177,21 +197,24 @@ def _fsync_dir(path: Path) -> None:
 def publish(settings: Settings) -> dict:
     """Gate on every blocking check, then swap in the new warehouse and its Parquet exports."""
     version = code_version()
-    with build_connection(settings) as con:
-        outcomes = run_blocking_checks(con)
-        failed = [o for o in outcomes if not o.passed]
-        if failed:
-            names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
-            raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
-        now = datetime.now(timezone.utc)
-        tables = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
-        ).fetchone()[0]
-        con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", [now, version, len(outcomes), tables])
-        con.execute("CHECKPOINT")
-    published = settings.published_db
-    tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-    shutil.copyfile(settings.build_db, tmp)
+    # The lock is held until the copy is complete: no other writer may touch the working copy
+    # between the checks and the copy, or the published file could hold unchecked data.
+    with writer_lock(settings):
+        with _open_build(settings) as con:
+            outcomes = run_blocking_checks(con)
+            failed = [o for o in outcomes if not o.passed]
+            if failed:
+                names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
+                raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
+            now = datetime.now(timezone.utc)
+            tables = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
+            ).fetchone()[0]
+            con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", [now, version, len(outcomes), tables])
+            con.execute("CHECKPOINT")
+        published = settings.published_db
+        tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+        shutil.copyfile(settings.build_db, tmp)
     _fsync_file(tmp)
     # Open the copy once before it replaces anything: a copy that does not open is never published.
     duckdb.connect(str(tmp), read_only=True).close()

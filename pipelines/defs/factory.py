@@ -10,6 +10,8 @@ there is one writer at a time whatever the executor.
 """
 
 
+import sys
+
 import dagster as dg
 
 from pipelines import warehouse
@@ -21,6 +23,10 @@ from pipelines.sql_files import SqlCheck, SqlModel, checks, models
 OWNER = "team:data-platform"
 WRITER_POOL = "duckdb_writer"
 PUBLISHED_KEY = dg.AssetKey("published_warehouse")
+
+
+def progress(line: str) -> None:
+    print(f"tlw: {line}", file=sys.stderr, flush=True)
 
 
 def asset_key(qualified: str) -> dg.AssetKey:
@@ -52,9 +58,11 @@ def source_asset(source: Source, freshness: dg.FreshnessPolicy | None = None) ->
                     context.log.warning(f"{source.name}: skipped, {exc.problem} (TLW_MIRROR_MISSING=skip)")
                     return dg.MaterializeResult(metadata={"skipped": f"not in mirror: {exc.url}"})
                 raise
-        context.log.info(
-            f"{source.name}: {report.bodies} bodies ({report.new_bodies} new, {report.bytes} bytes), "
-            f"{report.rows_loaded} rows loaded"
+        # One line per source, on stderr whether or not it is a terminal: progress for a person
+        # watching, and a log of bounded size for cron.
+        progress(
+            f"{source.name}: {report.bodies} file(s), {report.new_bodies} new, {report.bytes:,} bytes, "
+            f"{report.rows_loaded:,} rows loaded"
         )
         return dg.MaterializeResult(
             metadata={
@@ -68,11 +76,12 @@ def source_asset(source: Source, freshness: dg.FreshnessPolicy | None = None) ->
     return _ingest
 
 
-def model_asset(model: SqlModel) -> dg.AssetsDefinition:
+def model_asset(model: SqlModel, freshness: dg.FreshnessPolicy | None = None) -> dg.AssetsDefinition:
     @dg.asset(
         key=asset_key(model.qualified),
         deps=[asset_key(dep) for dep in model.depends_on],
         group_name=model.layer,
+        freshness_policy=freshness,
         description=model.question,
         owners=[OWNER],
         kinds={"sql", "duckdb"},
@@ -107,11 +116,12 @@ def check_def(check: SqlCheck) -> dg.AssetChecksDefinition:
     return _check
 
 
-def published_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def published_asset(upstream: list[dg.AssetKey], freshness: dg.FreshnessPolicy | None = None) -> dg.AssetsDefinition:
     @dg.asset(
         key=PUBLISHED_KEY,
         deps=upstream,
         group_name="publish",
+        freshness_policy=freshness,
         description=(
             "The published warehouse $TLW_HOME/tlw.duckdb and its Parquet exports: replaced atomically, "
             "and only when every blocking check passes on the working copy."
@@ -129,9 +139,13 @@ def published_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
 
 
 def build_all(sources: list[Source], freshness: dict[str, dg.FreshnessPolicy] | None = None):
-    """Every asset and check of the warehouse, from the sources and the SQL files."""
+    """Every asset and check of the warehouse, from the sources and the SQL files.
+
+    `freshness` maps a source name, a model's qualified name (`core.x`) or `published_warehouse`
+    to its freshness policy (pipelines/defs/automation.py derives them from the calendars).
+    """
     freshness = freshness or {}
     source_assets = [source_asset(s, freshness.get(s.name)) for s in sources]
-    sql_assets = [model_asset(m) for layer in ("core", "marts") for m in models(layer)]
+    sql_assets = [model_asset(m, freshness.get(m.qualified)) for layer in ("core", "marts") for m in models(layer)]
     upstream = [key for a in sql_assets for key in a.keys]
-    return [*source_assets, *sql_assets, published_asset(upstream)], [check_def(c) for c in checks()]
+    return [*source_assets, *sql_assets, published_asset(upstream, freshness.get(PUBLISHED_KEY.to_user_string()))], [check_def(c) for c in checks()]

@@ -1,0 +1,351 @@
+"""The publishers' release calendars, as plain code the tests can evaluate (no Dagster here).
+
+Each calendar says on which days and at what local time a publisher is *expected* to release, the
+cron string of the schedule that looks for the release, and how long a source may go without new
+content before it counts as stale. The rules model the publishers' habits; they are not promises
+from the publishers, so every schedule probes cheaply (one conditional request per file) and a
+release a day late costs nothing but a second probe.
+
+| calendar            | sources                                   | expected release (local time)                                   | schedule (cron, timezone)            | stale after |
+|---------------------|-------------------------------------------|------------------------------------------------------------------|--------------------------------------|-------------|
+| `tic`               | tic_mfh_history, tic_table5, tic_table3   | first US business day on/after the 15th, 16:00 America/New_York  | `5 16 15-19 * *` America/New_York    | 50 days     |
+| `mof_reserves`      | mof_reserves                              | 5th Tokyo business day of the month, 14:00 Asia/Tokyo            | `30 14 5-12 * *` Asia/Tokyo          | 45 days     |
+| `mof_interventions` | mof_interventions                         | last Tokyo business day of the month, 19:00 Asia/Tokyo           | `30 19 26-31 * *` Asia/Tokyo         | 100 days    |
+| `fred`              | fred                                      | every US business day, 17:00 America/New_York                    | `30 17 * * 1-5` America/New_York     | 10 days     |
+| `debt_to_penny`     | debt_to_penny                             | every US business day, 16:00 America/New_York                    | `30 16 * * 1-5` America/New_York     | 5 days      |
+| `federal_register`  | federal_register                          | every US business day, 06:00 America/New_York                    | `0 7 * * 1-5` America/New_York       | 30 days     |
+
+Why these rules:
+- TIC: Treasury releases the monthly TIC data around the 15th-18th at 4 pm Eastern. Modelled as
+  the first US business day on/after the 15th; the schedule looks on the 15th to the 19th, so a
+  release on the 18th (as often happens) is still found the same afternoon. Stale when no new
+  month has arrived within 50 days (a skipped month).
+- MOF reserves: "International Reserves / Foreign Currency Liquidity" appears early in the month
+  at 14:00 JST, in practice on the 5th Tokyo business day (e.g. 2024-08-07, 2024-09-06,
+  2024-10-07). The 5th business day falls between the 5th and the 12th (New Year and Golden Week).
+  Stale after 45 days (one monthly cycle, at most 35 days, plus slack).
+- MOF interventions: the monthly intervention totals are published on the last Tokyo business day
+  of the month at 19:00 JST. The daily detail in the CSV is refreshed per quarter and only when
+  there was an intervention, so it is stale only after 100 days without a change (one quarter
+  plus slack), not after a month.
+- FRED: series are updated on business days (the daily JPY rate weekly, with the H.10 release).
+  Looked at each business day at 17:30 Eastern; stale after 10 days without a change.
+- Debt to the Penny: one record per business day, posted in the afternoon. Looked at 16:30
+  Eastern; stale after 5 days (a long weekend plus a holiday is 4).
+- Federal Register: published on federal business days at 06:00 Eastern. Tariff documents do not
+  appear every day, so stale only after 30 days without a new matching document.
+
+Business days: US = Monday-Friday except US federal holidays (5 U.S.C. 6103, with the
+Saturday -> Friday and Sunday -> Monday observance rules). Tokyo = Monday-Friday except the bank
+holidays 31 Dec - 3 Jan and Japan's national holidays under the current law (fixed dates, the
+"Happy Monday" holidays, the equinoxes by the usual approximation formula, substitute holidays,
+and the "citizens' holiday" between two holidays). The one-off moves of 2019-2021 (enthronement,
+Olympics) are not modelled; on such a day the schedule merely probes once more than needed.
+
+Reference data (countries, country_labels, fred_series, tariff_register) is kept in the repository
+and has no calendar: it changes with the code, and the release sensor picks the change up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+NEW_YORK = "America/New_York"
+TOKYO = "Asia/Tokyo"
+
+REFERENCE_SOURCES: tuple[str, ...] = ("countries", "country_labels", "fred_series", "tariff_register")
+# Reference data is reviewed, not released: Dagster marks it stale a year after it last changed.
+REFERENCE_STALE_AFTER = timedelta(days=365)
+
+
+# ---------------------------------------------------------------- holidays and business days
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th `weekday` (Monday = 0) of a month; n = -1 for the last one."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _observed(day: date) -> date:
+    """US federal observance: a Saturday holiday is observed on Friday, a Sunday one on Monday."""
+    if day.weekday() == 5:
+        return day - timedelta(days=1)
+    if day.weekday() == 6:
+        return day + timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=None)
+def us_federal_holidays(year: int) -> frozenset[date]:
+    """The observed US federal holidays falling in `year` (5 U.S.C. 6103)."""
+    days: set[date] = set()
+    for y in (year, year + 1):  # 1 January on a Saturday is observed on 31 December before
+        days.add(_observed(date(y, 1, 1)))
+    days |= {
+        _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
+        _nth_weekday(year, 2, 0, 3),  # Washington's Birthday
+        _nth_weekday(year, 5, 0, -1),  # Memorial Day
+        _observed(date(year, 7, 4)),  # Independence Day
+        _nth_weekday(year, 9, 0, 1),  # Labor Day
+        _nth_weekday(year, 10, 0, 2),  # Columbus Day
+        _observed(date(year, 11, 11)),  # Veterans Day
+        _nth_weekday(year, 11, 3, 4),  # Thanksgiving Day
+        _observed(date(year, 12, 25)),  # Christmas Day
+    }
+    if year >= 2021:
+        days.add(_observed(date(year, 6, 19)))  # Juneteenth
+    return frozenset(d for d in days if d.year == year)
+
+
+def us_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in us_federal_holidays(day.year)
+
+
+def _equinox_day(year: int, base: float) -> int:
+    """Day of March (vernal) or September (autumnal) of the equinox, the usual 1980-2099 formula."""
+    return int(base + 0.242194 * (year - 1980) - (year - 1980) // 4)
+
+
+@lru_cache(maxsize=None)
+def japan_holidays(year: int) -> frozenset[date]:
+    """Japan's national holidays in `year` under the current law, with substitute holidays."""
+    days = {
+        date(year, 1, 1),  # New Year's Day
+        _nth_weekday(year, 1, 0, 2),  # Coming of Age Day
+        date(year, 2, 11),  # National Foundation Day
+        date(year, 3, _equinox_day(year, 20.8431)),  # Vernal Equinox Day
+        date(year, 4, 29),  # Showa Day
+        date(year, 5, 3),  # Constitution Memorial Day
+        date(year, 5, 4),  # Greenery Day
+        date(year, 5, 5),  # Children's Day
+        _nth_weekday(year, 7, 0, 3),  # Marine Day
+        _nth_weekday(year, 9, 0, 3),  # Respect for the Aged Day
+        date(year, 9, _equinox_day(year, 23.2488)),  # Autumnal Equinox Day
+        _nth_weekday(year, 10, 0, 2),  # Sports Day
+        date(year, 11, 3),  # Culture Day
+        date(year, 11, 23),  # Labour Thanksgiving Day
+    }
+    if year >= 2020:
+        days.add(date(year, 2, 23))  # The Emperor's Birthday
+    elif 1989 <= year <= 2018:
+        days.add(date(year, 12, 23))
+    if year >= 2016:
+        days.add(date(year, 8, 11))  # Mountain Day
+    # A day between two holidays is a holiday (in practice: September, some years).
+    for day in sorted(days):
+        between = day + timedelta(days=1)
+        if between + timedelta(days=1) in days and between not in days and between.weekday() != 6:
+            days.add(between)
+    # A holiday on a Sunday moves to the next day that is not a holiday.
+    for day in sorted(days):
+        if day.weekday() == 6:
+            substitute = day + timedelta(days=1)
+            while substitute in days:
+                substitute += timedelta(days=1)
+            days.add(substitute)
+    return frozenset(days)
+
+
+def tokyo_business_day(day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if (day.month, day.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):  # bank holidays
+        return False
+    return day not in japan_holidays(day.year)
+
+
+def _month_days(day: date) -> list[date]:
+    first = day.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return [first + timedelta(days=i) for i in range((following - first).days)]
+
+
+# ---------------------------------------------------------------- release day rules
+
+
+def tic_release_day(day: date) -> bool:
+    """The first US business day on or after the 15th."""
+    if day.day < 15 or not us_business_day(day):
+        return False
+    return not any(us_business_day(day.replace(day=d)) for d in range(15, day.day))
+
+
+def mof_reserves_release_day(day: date) -> bool:
+    """The 5th Tokyo business day of the month."""
+    business = [d for d in _month_days(day) if tokyo_business_day(d)]
+    return len(business) >= 5 and business[4] == day
+
+
+def mof_interventions_release_day(day: date) -> bool:
+    """The last Tokyo business day of the month."""
+    business = [d for d in _month_days(day) if tokyo_business_day(d)]
+    return bool(business) and business[-1] == day
+
+
+# ---------------------------------------------------------------- calendars
+
+
+@dataclass(frozen=True)
+class ReleaseCalendar:
+    name: str  # also the schedule's name stem: `<name>_release`
+    sources: tuple[str, ...]
+    publisher: str
+    rule: str  # the expected release, in words
+    timezone: str  # the publisher's own time zone: the cron and the release time are in it
+    release_time: time  # local time of the expected release
+    releases_on: Callable[[date], bool]
+    cron: str  # when the schedule probes, in `timezone` (its execution_timezone)
+    stale_after: timedelta  # no new content for this long after the last change: stale
+    warn_after: timedelta  # the freshness policy's warning window, shorter than stale_after
+
+    def release_at(self, day: date) -> datetime:
+        return datetime.combine(day, self.release_time, tzinfo=ZoneInfo(self.timezone))
+
+    def next_release(self, after: datetime) -> datetime:
+        """The first expected release strictly after `after` (naive datetimes are UTC)."""
+        after = _aware(after)
+        day = after.astimezone(ZoneInfo(self.timezone)).date()
+        for _ in range(400):
+            if self.releases_on(day) and self.release_at(day) > after:
+                return self.release_at(day)
+            day += timedelta(days=1)
+        raise ValueError(f"{self.name}: no release day found within 400 days after {after}")
+
+    def previous_release(self, at: datetime) -> datetime:
+        """The latest expected release at or before `at` (naive datetimes are UTC)."""
+        at = _aware(at)
+        day = at.astimezone(ZoneInfo(self.timezone)).date()
+        for _ in range(400):
+            if self.releases_on(day) and self.release_at(day) <= at:
+                return self.release_at(day)
+            day -= timedelta(days=1)
+        raise ValueError(f"{self.name}: no release day found within 400 days before {at}")
+
+
+CALENDARS: tuple[ReleaseCalendar, ...] = (
+    ReleaseCalendar(
+        name="tic",
+        sources=("tic_mfh_history", "tic_table5", "tic_table3"),
+        publisher="U.S. Treasury (TIC)",
+        rule="monthly, first US business day on/after the 15th, 4 pm Eastern",
+        timezone=NEW_YORK,
+        release_time=time(16, 0),
+        releases_on=tic_release_day,
+        cron="5 16 15-19 * *",
+        stale_after=timedelta(days=50),
+        warn_after=timedelta(days=35),
+    ),
+    ReleaseCalendar(
+        name="mof_reserves",
+        sources=("mof_reserves",),
+        publisher="Japan Ministry of Finance",
+        rule="monthly, 5th Tokyo business day, 14:00 JST",
+        timezone=TOKYO,
+        release_time=time(14, 0),
+        releases_on=mof_reserves_release_day,
+        cron="30 14 5-12 * *",
+        stale_after=timedelta(days=45),
+        warn_after=timedelta(days=36),
+    ),
+    ReleaseCalendar(
+        name="mof_interventions",
+        sources=("mof_interventions",),
+        publisher="Japan Ministry of Finance",
+        rule="monthly, last Tokyo business day, 19:00 JST (daily detail per quarter)",
+        timezone=TOKYO,
+        release_time=time(19, 0),
+        releases_on=mof_interventions_release_day,
+        cron="30 19 26-31 * *",
+        stale_after=timedelta(days=100),
+        warn_after=timedelta(days=70),
+    ),
+    ReleaseCalendar(
+        name="fred",
+        sources=("fred",),
+        publisher="Federal Reserve Bank of St. Louis (FRED)",
+        rule="US business days, 5 pm Eastern",
+        timezone=NEW_YORK,
+        release_time=time(17, 0),
+        releases_on=us_business_day,
+        cron="30 17 * * 1-5",
+        stale_after=timedelta(days=10),
+        warn_after=timedelta(days=7),
+    ),
+    ReleaseCalendar(
+        name="debt_to_penny",
+        sources=("debt_to_penny",),
+        publisher="U.S. Treasury Fiscal Data",
+        rule="US business days, 4 pm Eastern",
+        timezone=NEW_YORK,
+        release_time=time(16, 0),
+        releases_on=us_business_day,
+        cron="30 16 * * 1-5",
+        stale_after=timedelta(days=5),
+        warn_after=timedelta(days=3),
+    ),
+    ReleaseCalendar(
+        name="federal_register",
+        sources=("federal_register",),
+        publisher="Office of the Federal Register",
+        rule="US business days, 6 am Eastern",
+        timezone=NEW_YORK,
+        release_time=time(6, 0),
+        releases_on=us_business_day,
+        cron="0 7 * * 1-5",
+        stale_after=timedelta(days=30),
+        warn_after=timedelta(days=14),
+    ),
+)
+
+_BY_SOURCE: dict[str, ReleaseCalendar] = {s: c for c in CALENDARS for s in c.sources}
+
+
+def calendar_for(source: str) -> ReleaseCalendar | None:
+    """The calendar a source follows; None for reference data (and unknown names)."""
+    return _BY_SOURCE.get(source)
+
+
+def _calendar(source: str) -> ReleaseCalendar:
+    calendar = calendar_for(source)
+    if calendar is None:
+        raise KeyError(f"{source!r} has no release calendar (reference data or unknown source)")
+    return calendar
+
+
+def next_expected_release(source: str, after: datetime) -> datetime:
+    """When the publisher of `source` is next expected to release, strictly after `after`."""
+    return _calendar(source).next_release(after)
+
+
+def previous_expected_release(source: str, at: datetime) -> datetime:
+    """The publisher's latest expected release of `source` at or before `at`."""
+    return _calendar(source).previous_release(at)
+
+
+def stale_after(source: str) -> timedelta:
+    """How long `source` may go without new content; reference data: a yearly review."""
+    calendar = calendar_for(source)
+    return calendar.stale_after if calendar else REFERENCE_STALE_AFTER
+
+
+def warn_after(source: str) -> timedelta:
+    calendar = calendar_for(source)
+    return calendar.warn_after if calendar else timedelta(days=300)
+
+
+def cron_for(source: str) -> tuple[str, str]:
+    """The schedule's cron string and its execution timezone."""
+    calendar = _calendar(source)
+    return calendar.cron, calendar.timezone
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

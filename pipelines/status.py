@@ -1,0 +1,303 @@
+"""`tlw status`: how fresh each source is, whether the last checks pass, when the warehouse was published.
+
+One line per source:
+
+    source  state  last fetch  last change  latest held  next release
+
+- last fetch: the last successful fetch (raw archive index: outcome new, unchanged or not_modified);
+  for reference data kept in code, when its current content was loaded (meta.load_log).
+- last change: the last fetch that brought a new body (outcome `new`).
+- latest held: the latest reference month or date in the published `staging.<source>` table
+  (`LATEST_HELD` below), or the row count for reference data.
+- next release: the publisher's next expected release (`pipelines.calendars`), in its time zone.
+- state, in this order of precedence:
+  `skipped`  switched off by TLW_SKIP_SOURCES (does not count against the exit code);
+  `never`    nothing fetched or loaded yet;
+  `failing`  the last fetch was rejected (an HTML page, a body over the limit) after the last good
+             one, or the source's last Dagster step failed after its last materialization, or a
+             reference register no longer validates;
+  `stale`    no new content within the calendar's `stale_after` (TIC: 50 days), counted from the
+             last change; reference data: the code holds content the published warehouse lacks;
+  `fresh`    otherwise.
+
+Then the checks: every SQL check under sql/checks is re-run, read-only, on the published file
+(`warehouse.run_check`). That was chosen over reading Dagster's last check evaluations because it
+says what the published warehouse holds now, needs no Dagster instance, and cannot disagree with
+the file readers open. Last, the last publish time (meta.publish_log).
+
+Exit code: 0 when every source is fresh (or skipped) and every check passes; 1 when anything is
+stale, failing, never fetched, or a check fails or cannot run; 2 when there is no published
+warehouse.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from pipelines import calendars, warehouse
+from pipelines.config import Settings
+from pipelines.ingest import SeedSource, Source
+from pipelines.raw_archive import ArchiveRecord, RawArchive
+from pipelines.sql_files import checks
+
+# The latest reference period each staging table holds, as a SQL expression over it.
+LATEST_HELD: dict[str, str] = {
+    "tic_mfh_history": "max(ref_month)",
+    "tic_table5": "max(ref_month)",
+    "tic_table3": "max(ref_month)",
+    "mof_reserves": "max(ref_month)",
+    # The last intervention day, or the last quarter MOF printed a total for, whichever is later.
+    "mof_interventions": "greatest(max(intervention_date), max(quarter_start))",
+    "fred": "max(obs_date)",
+    "debt_to_penny": "max(record_date)",
+    "federal_register": "max(publication_date)",
+}
+GOOD_OUTCOMES = ("new", "unchanged", "not_modified")
+PROBLEM_STATES = ("never", "failing", "stale")
+
+
+@dataclass
+class SourceStatus:
+    name: str
+    state: str
+    last_fetch: datetime | None
+    last_change: datetime | None
+    latest_held: str
+    next_release: datetime | None
+    why: str = ""
+
+
+def _parse(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _utc(moment: datetime | None) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _local(moment: datetime | None, zone: str | None) -> str:
+    if moment is None:
+        return "-"
+    local = moment.astimezone(ZoneInfo(zone)) if zone else moment
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _age(now: datetime, since: datetime) -> str:
+    days = (now - since).total_seconds() / 86400
+    return f"{days:.0f} days" if days >= 2 else f"{days * 24:.0f} hours"
+
+
+def _latest_held(con: duckdb.DuckDBPyConnection, source: Source) -> str:
+    expression = LATEST_HELD.get(source.name)
+    try:
+        if expression is None:
+            rows = con.execute(f"SELECT count(*) FROM staging.{source.name}").fetchone()[0]
+            return f"{rows} rows"
+        value = con.execute(f"SELECT {expression} FROM staging.{source.name}").fetchone()[0]
+        return str(value) if value is not None else "-"
+    except duckdb.Error:
+        return "-"
+
+
+def _loaded_at(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
+    try:
+        row = con.execute("SELECT max(fetched_at) FROM meta.load_log WHERE source = ?", [source]).fetchone()
+    except duckdb.Error:
+        return None
+    value = row[0] if row else None
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
+    """Staging assets whose last Dagster step failed after their last materialization.
+
+    Returns {source: (storage id, timestamp)} from the instance under $TLW_HOME/dagster, or {}
+    when there is no instance (status never needs one).
+    """
+    home = settings.dagster_home
+    if not (home / "dagster.yaml").exists():
+        return {}
+    try:
+        import dagster as dg
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with dg.DagsterInstance.from_config(str(home)) as instance:
+                records = instance.get_event_records(
+                    dg.EventRecordsFilter(event_type=dg.DagsterEventType.STEP_FAILURE), limit=500, ascending=False
+                )
+                latest: dict[str, tuple[int, float]] = {}
+                for record in records:
+                    step = record.event_log_entry.step_key or ""
+                    if step.startswith("staging__"):
+                        name, stamp = step.removeprefix("staging__"), record.event_log_entry.timestamp
+                        if stamp > latest.get(name, (0, 0.0))[1]:
+                            latest[name] = (record.storage_id, stamp)
+                if not latest:
+                    return {}
+                keys = [dg.AssetKey(["staging", name]) for name in latest]
+                # Timestamps, not storage ids: SQLite storage numbers events per run.
+                materialized = {
+                    r.asset_entry.asset_key.path[-1]: r.asset_entry.last_materialization_record.timestamp
+                    for r in instance.get_asset_records(keys)
+                    if r.asset_entry.last_materialization_record is not None
+                }
+        return {name: failure for name, failure in latest.items() if failure[1] > materialized.get(name, 0.0)}
+    except Exception:  # a damaged or foreign instance must not break `tlw status`
+        return {}
+
+
+def source_status(
+    source: Source,
+    records: list[ArchiveRecord],
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    now: datetime,
+    step_failures: dict[str, tuple[int, float]],
+) -> SourceStatus:
+    calendar = calendars.calendar_for(source.name)
+    next_release = calendar.next_release(now) if calendar else None
+    held = _latest_held(con, source)
+    if isinstance(source, SeedSource):
+        loaded = _loaded_at(con, source.name)
+        status = SourceStatus(source.name, "fresh", loaded, loaded, held, next_release)
+    else:
+        mine = [r for r in records if r.source == source.name]
+        good = [_parse(r.fetched_at) for r in mine if r.outcome in GOOD_OUTCOMES]
+        new = [_parse(r.fetched_at) for r in mine if r.outcome == "new"]
+        rejected = [r for r in mine if r.outcome == "rejected"]
+        status = SourceStatus(source.name, "fresh", max(good, default=None), max(new, default=None), held, next_release)
+        if rejected and (status.last_fetch is None or _parse(rejected[-1].fetched_at) > status.last_fetch):
+            status.state = "failing"
+            status.why = f"last fetch rejected at {_utc(_parse(rejected[-1].fetched_at))} UTC: {rejected[-1].note}"
+    if source.name in settings.skip_sources:
+        status.state, status.why = "skipped", "switched off by TLW_SKIP_SOURCES"
+        return status
+    if status.state == "failing":
+        return status
+    if source.name in step_failures:
+        status.state = "failing"
+        status.why = f"its last Dagster step failed at {_utc(datetime.fromtimestamp(step_failures[source.name][1], timezone.utc))} UTC"
+        return status
+    if status.last_fetch is None:
+        status.state, status.why = "never", "nothing fetched or loaded yet: run `tlw refresh`"
+        return status
+    if isinstance(source, SeedSource):
+        try:
+            digest = source._content()[1]
+        except Exception as exc:
+            status.state, status.why = "failing", f"the reference data in the code does not load: {exc}"
+            return status
+        if not warehouse.is_loaded(con, source.name, digest):
+            status.state, status.why = "stale", "the code holds reference data the published warehouse lacks: run `tlw refresh`"
+        return status
+    if calendar is not None:
+        since = status.last_change or status.last_fetch
+        if now - since > calendar.stale_after:
+            status.state = "stale"
+            status.why = (
+                f"no new content for {_age(now, since)} (allowed: {calendar.stale_after.days} days; "
+                f"publisher: {calendar.rule})"
+            )
+    return status
+
+
+def run_status(settings: Settings, now: datetime | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    if not settings.published_db.exists():
+        print(f"tlw status: no published warehouse at {settings.published_db}: run `tlw refresh` (or `make refresh`) first", file=out)
+        return 2
+    from pipelines.defs.sources import ALL_SOURCES
+
+    records = RawArchive(settings.raw_dir).records()
+    step_failures = dagster_step_failures(settings)
+    problems = 0
+    with warehouse.read_only_connection(settings) as con:
+        statuses = [source_status(s, records, con, settings, now, step_failures) for s in ALL_SOURCES]
+        check_lines, check_problems, check_total = _checks(con)
+        publish = _last_publish(con)
+
+    print(f"tlw status at {_utc(now)} UTC, warehouse {settings.published_db}", file=out)
+    header = ("source", "state", "last fetch (UTC)", "last change (UTC)", "latest held", "next expected release")
+    rows = [
+        (
+            s.name,
+            s.state,
+            _utc(s.last_fetch),
+            _utc(s.last_change),
+            s.latest_held,
+            _local(s.next_release, calendars.calendar_for(s.name).timezone if calendars.calendar_for(s.name) else None)
+            if s.next_release
+            else "- (reference data)",
+        )
+        for s in statuses
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), file=out)
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip(), file=out)
+    for s in statuses:
+        if s.state in PROBLEM_STATES:
+            problems += 1
+        if s.why and s.state != "skipped":
+            print(f"  {s.name}: {s.state}: {s.why}", file=out)
+
+    passed = check_total - check_problems
+    print(f"checks (re-run read-only on the published warehouse): {passed}/{check_total} passed", file=out)
+    for line in check_lines:
+        print(f"  {line}", file=out)
+    problems += check_problems
+    if publish:
+        print(f"last publish: {_utc(publish[0])} UTC, code {publish[1]}, {publish[2]} blocking checks passed", file=out)
+    else:
+        print("last publish: none recorded in meta.publish_log", file=out)
+    fresh = sum(1 for s in statuses if s.state == "fresh")
+    print(f"{fresh} fresh, {sum(1 for s in statuses if s.state in PROBLEM_STATES)} stale/failing/never, "
+          f"{sum(1 for s in statuses if s.state == 'skipped')} skipped; exit {1 if problems else 0}", file=out)
+    return 1 if problems else 0
+
+
+def _checks(con: duckdb.DuckDBPyConnection) -> tuple[list[str], int, int]:
+    lines: list[str] = []
+    problems = 0
+    defined = checks()
+    for check in defined:
+        kind = "blocking" if check.blocking else "warning"
+        try:
+            outcome = warehouse.run_check(con, check, sample_size=1)
+        except duckdb.Error as exc:
+            problems += 1
+            lines.append(f"ERROR    {check.name} ({kind}): could not run: {str(exc).splitlines()[0]}")
+            continue
+        if not outcome.passed:
+            problems += 1
+            lines.append(f"FAILED   {check.name} ({kind}): {outcome.violations} rows, e.g. {outcome.sample[:1]}")
+    return lines, problems, len(defined)
+
+
+def _last_publish(con: duckdb.DuckDBPyConnection) -> tuple[datetime, str, int] | None:
+    try:
+        row = con.execute(
+            "SELECT published_at, code_version, checks_passed FROM meta.publish_log ORDER BY published_at DESC LIMIT 1"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    if not row:
+        return None
+    moment = row[0] if row[0].tzinfo else row[0].replace(tzinfo=timezone.utc)
+    return moment, row[1], row[2]

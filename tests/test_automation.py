@@ -1,0 +1,367 @@
+"""Schedules, the release sensor and freshness policies: calendars for given dates, schedules
+evaluated at given times, and the sensor against a copy of the fixture mirror (unchanged -> no run,
+one changed file -> exactly one run of that source's staging asset and what is downstream of it)."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+from dagster._utils.schedules import schedule_execution_time_iterator
+
+from pipelines import calendars
+from pipelines.config import Settings
+from pipelines.defs.sources import ALL_SOURCES
+from pipelines.sql_files import checks, models
+from tests.conftest import FIXTURE_MIRROR
+
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+
+NY = ZoneInfo("America/New_York")
+TOKYO = ZoneInfo("Asia/Tokyo")
+FRED_DEXJPUS = "fred.stlouisfed.org/graph/fredgraph.csv?id=DEXJPUS"
+TIC_TABLE5 = "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt"
+MOF_RESERVES = "www.mof.go.jp/policy/international_policy/reference/official_reserve_assets/historical.csv"
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from pipelines.definitions import defs
+
+    return defs
+
+
+def schedule_named(defs: dg.Definitions, name: str) -> dg.ScheduleDefinition:
+    return next(s for s in defs.schedules if s.name == name)
+
+
+def key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(name.split("/"))
+
+
+def expected_downstream(source: str) -> set[dg.AssetKey]:
+    """Worked out from the SQL headers alone, not through Dagster: the staging table of `source`,
+    every core/mart model that reads it directly or through another model, and the publish."""
+    found = {m.qualified: m for layer in ("core", "marts") for m in models(layer)}
+    reached = {f"staging.{source}"}
+    grew = True
+    while grew:
+        grew = False
+        for name, model in found.items():
+            if name not in reached and reached & set(model.depends_on):
+                reached.add(name)
+                grew = True
+    return {dg.AssetKey(q.split(".")) for q in reached} | {dg.AssetKey("published_warehouse")}
+
+
+def expected_checks(selection: set[dg.AssetKey]) -> set[dg.AssetCheckKey]:
+    return {
+        dg.AssetCheckKey(dg.AssetKey(c.asset.split(".")), c.name)
+        for c in checks()
+        if dg.AssetKey(c.asset.split(".")) in selection
+    }
+
+
+# ---------------------------------------------------------------- definitions
+
+
+def test_every_asset_has_owner_group_description_and_freshness(defs):
+    graph = defs.resolve_asset_graph()
+    keys = {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
+    assert key("published_warehouse") in keys
+    assert {key(f"staging/{s.name}") for s in ALL_SOURCES} <= keys
+    for asset_key in keys:
+        node = graph.get(asset_key)
+        name = asset_key.to_user_string()
+        assert node.owners, f"{name} has no owner"
+        assert node.group_name and node.group_name != "default", f"{name} has no group"
+        assert node.description and node.description.strip(), f"{name} has no description"
+        assert node.freshness_policy is not None, f"{name} has no freshness policy"
+
+
+def test_every_source_has_a_calendar_or_is_reference_data():
+    for source in ALL_SOURCES:
+        calendar = calendars.calendar_for(source.name)
+        assert (calendar is None) == (source.name in calendars.REFERENCE_SOURCES), source.name
+
+
+def test_freshness_windows_follow_the_calendars(defs):
+    graph = defs.resolve_asset_graph()
+
+    def fail_window(name: str) -> timedelta:
+        return graph.get(key(name)).freshness_policy.fail_window.to_timedelta()
+
+    assert fail_window("staging/tic_table5") == timedelta(days=50)
+    assert fail_window("staging/mof_reserves") == timedelta(days=45)
+    assert fail_window("staging/debt_to_penny") == timedelta(days=5)
+    assert fail_window("staging/countries") == calendars.REFERENCE_STALE_AFTER
+    # A table may be no older than its freshest input allows: TIC (50 days) and reference data.
+    assert fail_window("core/treasury_holdings") == timedelta(days=50)
+    # MOF reserves (45 days) and FRED (10 days): FRED's window.
+    assert fail_window("core/fct_reserves") == timedelta(days=10)
+    # Built from reference data only.
+    assert fail_window("core/dim_country") == calendars.REFERENCE_STALE_AFTER
+    # The published file is refreshed by the most frequent publisher (Debt to the Penny, daily).
+    assert fail_window("published_warehouse") == timedelta(days=5)
+
+
+# ---------------------------------------------------------------- calendars for given dates
+
+
+@pytest.mark.parametrize(
+    "source, after, expected",
+    [
+        # 15 Feb 2025 is a Saturday and 17 Feb Washington's Birthday: Tuesday the 18th.
+        ("tic_table5", datetime(2025, 2, 1, tzinfo=NY), datetime(2025, 2, 18, 16, 0, tzinfo=NY)),
+        # 15 Jan 2025 is a Wednesday; once 4 pm has passed, the next one is February's.
+        ("tic_mfh_history", datetime(2025, 1, 15, 10, 0, tzinfo=NY), datetime(2025, 1, 15, 16, 0, tzinfo=NY)),
+        ("tic_mfh_history", datetime(2025, 1, 15, 16, 0, tzinfo=NY), datetime(2025, 2, 18, 16, 0, tzinfo=NY)),
+        # 15 June 2024 is a Saturday: Monday the 17th. A naive time is UTC.
+        ("tic_table3", datetime(2024, 6, 1), datetime(2024, 6, 17, 16, 0, tzinfo=NY)),
+        # MOF reserves, 5th Tokyo business day: the real 2024 release days.
+        ("mof_reserves", datetime(2024, 8, 1, tzinfo=TOKYO), datetime(2024, 8, 7, 14, 0, tzinfo=TOKYO)),
+        ("mof_reserves", datetime(2024, 9, 1, tzinfo=TOKYO), datetime(2024, 9, 6, 14, 0, tzinfo=TOKYO)),
+        ("mof_reserves", datetime(2024, 10, 1, tzinfo=TOKYO), datetime(2024, 10, 7, 14, 0, tzinfo=TOKYO)),
+        # Golden Week (3-6 May 2025): the 9th.
+        ("mof_reserves", datetime(2025, 5, 1, tzinfo=TOKYO), datetime(2025, 5, 9, 14, 0, tzinfo=TOKYO)),
+        # New Year (bank holidays to 3 Jan): 9 Jan 2026.
+        ("mof_reserves", datetime(2026, 1, 1, tzinfo=TOKYO), datetime(2026, 1, 9, 14, 0, tzinfo=TOKYO)),
+        # MOF interventions, last Tokyo business day: 31 Dec is a bank holiday; 28 Feb 2026 a Saturday.
+        ("mof_interventions", datetime(2025, 12, 1, tzinfo=TOKYO), datetime(2025, 12, 30, 19, 0, tzinfo=TOKYO)),
+        ("mof_interventions", datetime(2026, 2, 1, tzinfo=TOKYO), datetime(2026, 2, 27, 19, 0, tzinfo=TOKYO)),
+        # Daily publishers skip weekends and federal holidays (4 July 2025 is a Friday).
+        ("fred", datetime(2025, 7, 3, 18, 0, tzinfo=NY), datetime(2025, 7, 7, 17, 0, tzinfo=NY)),
+        ("debt_to_penny", datetime(2025, 7, 3, 12, 0, tzinfo=NY), datetime(2025, 7, 3, 16, 0, tzinfo=NY)),
+        # Thanksgiving, 27 Nov 2025: the Federal Register is next published on the 28th at 6 am.
+        ("federal_register", datetime(2025, 11, 26, 12, 0, tzinfo=NY), datetime(2025, 11, 28, 6, 0, tzinfo=NY)),
+    ],
+)
+def test_next_expected_release(source, after, expected):
+    assert calendars.next_expected_release(source, after) == expected
+
+
+def test_holidays_and_stale_windows():
+    assert date(2021, 12, 31) in calendars.us_federal_holidays(2021)  # 1 Jan 2022, a Saturday
+    assert date(2021, 6, 18) in calendars.us_federal_holidays(2021)  # Juneteenth on a Saturday
+    assert not calendars.us_business_day(date(2025, 11, 27))  # Thanksgiving
+    assert date(2026, 5, 6) in calendars.japan_holidays(2026)  # substitute for Sunday 3 May
+    assert date(2026, 9, 22) in calendars.japan_holidays(2026)  # between two holidays
+    assert not calendars.tokyo_business_day(date(2025, 12, 31))
+    assert calendars.stale_after("tic_table5") == timedelta(days=50)
+    assert calendars.calendar_for("countries") is None
+    with pytest.raises(KeyError):
+        calendars.next_expected_release("countries", datetime(2025, 1, 1, tzinfo=timezone.utc))
+
+
+# ---------------------------------------------------------------- schedules fire at the calendars' times
+
+
+def _calendar_of(schedule: dg.ScheduleDefinition) -> calendars.ReleaseCalendar:
+    [calendar] = [c for c in calendars.CALENDARS if f"{c.name}_release" == schedule.name]
+    return calendar
+
+
+def test_one_schedule_per_calendar_with_its_cron_and_timezone(defs):
+    schedules = {s.name: s for s in defs.schedules}
+    assert set(schedules) == {f"{c.name}_release" for c in calendars.CALENDARS}
+    for schedule in schedules.values():
+        calendar = _calendar_of(schedule)
+        assert schedule.cron_schedule == calendar.cron
+        assert schedule.execution_timezone == calendar.timezone
+        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+@pytest.mark.parametrize("calendar", calendars.CALENDARS, ids=lambda c: c.name)
+def test_schedule_fires_within_the_hour_after_every_expected_release(defs, calendar):
+    """2024-2027: for every expected release, the schedule's first tick at or after it is on the
+    same local day and at most 90 minutes later."""
+    schedule = next(s for s in defs.schedules if s.name == f"{calendar.name}_release")
+    zone = ZoneInfo(schedule.execution_timezone)
+    release = calendar.next_release(datetime(2024, 1, 1, tzinfo=zone))
+    count = 0
+    while release.year < 2028:
+        tick = next(schedule_execution_time_iterator(release.timestamp(), schedule.cron_schedule, schedule.execution_timezone))
+        tick = tick.astimezone(zone)
+        assert tick.date() == release.date(), (release, tick)
+        assert timedelta(0) <= tick - release <= timedelta(minutes=90), (release, tick)
+        release = calendar.next_release(release)
+        count += 1
+    assert count >= 48
+
+
+def test_daily_schedules_never_fire_on_weekends(defs):
+    for name in ("fred_release", "debt_to_penny_release", "federal_register_release"):
+        schedule = next(s for s in defs.schedules if s.name == name)
+        start = datetime(2025, 1, 1, tzinfo=NY).timestamp()
+        ticks = schedule_execution_time_iterator(start, schedule.cron_schedule, schedule.execution_timezone)
+        first_month = [t for t in (next(ticks) for _ in range(23)) if t.month == 1]
+        assert first_month and all(t.weekday() < 5 for t in first_month)
+
+
+@pytest.mark.parametrize(
+    "schedule_name, at, sources, last_release, next_release",
+    [
+        ("tic_release", datetime(2025, 2, 18, 16, 5, tzinfo=NY), ("tic_mfh_history", "tic_table5", "tic_table3"),
+         "2025-02-18T16:00:00-05:00", "2025-03-17T16:00:00-04:00"),
+        ("mof_reserves_release", datetime(2024, 10, 7, 14, 30, tzinfo=TOKYO), ("mof_reserves",),
+         "2024-10-07T14:00:00+09:00", "2024-11-08T14:00:00+09:00"),
+        ("mof_interventions_release", datetime(2025, 12, 30, 19, 30, tzinfo=TOKYO), ("mof_interventions",),
+         "2025-12-30T19:00:00+09:00", "2026-01-30T19:00:00+09:00"),
+        ("fred_release", datetime(2025, 7, 7, 17, 30, tzinfo=NY), ("fred",),
+         "2025-07-07T17:00:00-04:00", "2025-07-08T17:00:00-04:00"),
+    ],
+)
+def test_schedule_evaluated_at_a_given_time_before_any_publish(
+    defs, monkeypatch, tmp_path, schedule_name, at, sources, last_release, next_release
+):
+    """With no published warehouse yet, a tick launches all of the calendar's sources and what is
+    downstream of them; the run is tagged with the release it is for."""
+    monkeypatch.setenv("TLW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TLW_MIRROR", str(tmp_path / "no-mirror-needed"))
+    monkeypatch.delenv("TLW_SKIP_SOURCES", raising=False)
+    schedule = schedule_named(defs, schedule_name)
+    result = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at))
+    [request] = result.run_requests
+    expected = set().union(*(expected_downstream(s) for s in sources))
+    assert set(request.asset_selection) == expected
+    assert set(request.asset_check_keys) == expected_checks(expected)
+    assert request.tags["tlw/last_expected_release"] == last_release
+    assert request.tags["tlw/next_expected_release"] == next_release
+    assert request.run_key == f"{schedule_name.removesuffix('_release')}:{at.isoformat()}"
+
+
+# ---------------------------------------------------------------- the release sensor against a mirror
+
+
+def fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
+    """A refresh from the fixture mirror: every source, full history (the incremental URLs of the
+    paged APIs are not in the fixture mirror), the page sizes the fixture pages were written for."""
+    from pipelines.defs import debt
+
+    folder = mirror / "fred.stlouisfed.org" / "graph"
+    mp.setattr(debt, "PAGE_SIZE", 3)
+    mp.setenv("TLW_HOME", str(home))
+    mp.setenv("TLW_MIRROR", str(mirror))
+    mp.setenv("DAGSTER_HOME", str(home / "dagster"))
+    mp.setenv("TLW_FULL_HISTORY", "1")
+    mp.setenv("TLW_FR_PER_PAGE", "5")
+    mp.setenv("TLW_FRED_SERIES", ",".join(sorted(p.name.split("?id=", 1)[1] for p in folder.glob("fredgraph.csv?id=*"))))
+    for name in ("TLW_SKIP_SOURCES", "TLW_MIRROR_MISSING", "TLW_TARIFF_REGISTER"):
+        mp.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """One full refresh from the fixture mirror, published once for the module."""
+    from pipelines.refresh import run_refresh
+
+    root = tmp_path_factory.mktemp("published")
+    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, root / "home", root / "mirror")
+        outcome = run_refresh(Settings.from_env())
+    assert outcome.success, outcome.failures
+    assert not outcome.skipped_sources
+    return root
+
+
+@pytest.fixture
+def env(published, tmp_path, monkeypatch) -> Path:
+    """A private copy of the published home and of the mirror; returns the mirror."""
+    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
+    shutil.copytree(published / "mirror", tmp_path / "mirror")
+    fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
+    return tmp_path / "mirror"
+
+
+def tick(defs, cursor: str | None = None):
+    sensor = next(s for s in defs.sensors if s.name == "release_sensor")
+    return sensor.evaluate_tick(dg.build_sensor_context(definitions=defs, cursor=cursor))
+
+
+def test_unchanged_mirror_launches_nothing(defs, env):
+    result = tick(defs)
+    assert result.run_requests == []
+    assert "nothing new in 12 sources" in result.skip_message
+
+
+def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
+    from pipelines.refresh import dagster_instance
+
+    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+        handle.write("2025-04-02,150.10\n")
+    result = tick(defs)
+    [request] = result.run_requests
+    selection = set(request.asset_selection)
+    assert selection == expected_downstream("fred")
+    assert {k for k in selection if k.path[0] == "staging"} == {key("staging/fred")}
+    assert key("core/fct_fred_observations") in selection and key("published_warehouse") in selection
+    assert set(request.asset_check_keys) == expected_checks(selection)
+    assert request.tags["tlw/changed"] == "fred"
+
+    # The same content is not launched again on the next tick (its run is queued or running).
+    again = tick(defs, cursor=result.cursor)
+    assert again.run_requests == [] and "already launched" in again.skip_message
+
+    # Run what the sensor asked for; once published, the sensor finds nothing new.
+    settings = Settings.from_env()
+    run = dg.materialize(
+        [*defs.assets, *defs.asset_checks],
+        selection=request.asset_selection,
+        instance=dagster_instance(settings),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    assert run.success
+    materialized = {e.asset_key for e in run.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    assert materialized == selection
+    after = tick(defs, cursor=result.cursor)
+    assert after.run_requests == [] and "nothing new" in after.skip_message
+    assert after.cursor == "idle"
+
+
+@pytest.mark.parametrize(
+    "relpath, source",
+    [(TIC_TABLE5, "tic_table5"), (MOF_RESERVES, "mof_reserves")],
+)
+def test_one_changed_file_one_run_request(defs, env, relpath, source):
+    path = env / relpath
+    body = path.read_bytes()
+    path.write_bytes(body + (b"\r\n" if b"\r\n" in body else b"\n"))
+    result = tick(defs)
+    [request] = result.run_requests
+    assert set(request.asset_selection) == expected_downstream(source)
+    # A second file changing later is new content: a new run, for both.
+    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+        handle.write("2025-04-02,150.10\n")
+    second = tick(defs, cursor=result.cursor)
+    [request] = second.run_requests
+    assert set(request.asset_selection) == expected_downstream(source) | expected_downstream("fred")
+    assert second.cursor != result.cursor
+
+
+def test_skipped_sources_are_not_probed(defs, env, monkeypatch):
+    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+        handle.write("2025-04-02,150.10\n")
+    monkeypatch.setenv("TLW_SKIP_SOURCES", "fred")
+    result = tick(defs)
+    assert result.run_requests == []
+
+
+def test_schedules_after_publish_launch_only_what_changed(defs, env):
+    at = datetime(2025, 7, 7, 17, 30, tzinfo=NY)
+    fred = schedule_named(defs, "fred_release")
+    tic = schedule_named(defs, "tic_release")
+    assert fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests == []
+    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+        handle.write("2025-04-02,150.10\n")
+    [request] = fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests
+    assert set(request.asset_selection) == expected_downstream("fred")
+    tic_tick = tic.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 15, 16, 5, tzinfo=NY)))
+    assert tic_tick.run_requests == [] and "nothing new" in tic_tick.skip_message
