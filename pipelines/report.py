@@ -1,0 +1,700 @@
+"""`tlw report`: one self-contained HTML file with the charts and tables people come for.
+
+Written to `$TLW_HOME/reports/tlw-report-<UTC timestamp>.html` and copied to `reports/latest.html`.
+The file opens without internet: plotly's JavaScript is embedded once, inline, in the page head
+(`plotly.offline.get_plotlyjs()`), and every chart is a plotly figure written with
+`include_plotlyjs=False` after it. Nothing is fetched when the page opens.
+
+Sections, one function each, in the order of the page:
+  1. `holders_section`      the largest holders over time, tariff events marked on the time axis
+  2. `japan_section`        Japan's holdings against its reserves (MOF) and its FX interventions
+  3. `leverage_section`     holders ranked by holdings, share of foreign holdings, holdings / reserves
+  4. `claims_section`       claim checks (verdict, evidence) for the latest months
+  5. `tariff_windows_section` holdings around the tariff events that named the largest holders
+A section whose tables are missing from the published warehouse (a mart not built yet) says so
+and which table is missing; the other sections still render.
+
+Reads only through `warehouse.read_only_connection`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, TextIO
+
+import duckdb
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from pipelines import warehouse
+from pipelines.config import Settings
+
+TOP_HOLDERS = 8
+CLAIM_GRID_MONTHS = 18  # verdict grid: the largest holders over the latest 18 months
+CLAIM_TEXT_MONTHS = 3  # evidence table: the latest 3 months
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+TEMPLATE = "plotly_white"
+
+VERDICT_LABELS = {
+    "net_seller": "net seller",
+    "net_buyer": "net buyer",
+    "no_net_flow": "no net flow",
+    "holdings_fell": "fell",
+    "holdings_rose": "rose",
+    "holdings_unchanged": "unchanged",
+    "undetermined": "undetermined",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    nav: str
+    tables: tuple[str, ...]  # what it reads, checked before it runs
+    build: Callable[[duckdb.DuckDBPyConnection], str]
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+
+def esc(value) -> str:
+    """Text for HTML content and attributes."""
+    return html.escape("" if value is None else str(value))
+
+
+def plot_text(value) -> str:
+    """Text for plotly hover labels, which take a little HTML (<b>, <br>): escape only & < >."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def num(value, digits: int = 1, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
+
+
+def month_label(value: date) -> str:
+    return value.strftime("%Y-%m")
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def table(headers: list[str], body: list[list[str]], css: str = "", numeric: set[int] = frozenset()) -> str:
+    """An HTML table from already escaped cells; the columns in `numeric` are right-aligned."""
+
+    def cell(tag: str, i: int, content: str) -> str:
+        return f'<{tag} class="num">{content}</{tag}>' if i in numeric else f"<{tag}>{content}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    lines = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in body)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>'
+
+
+def figure_html(fig: go.Figure, div_id: str) -> str:
+    fig.update_layout(template=TEMPLATE, margin=dict(l=60, r=30, t=40, b=40), hovermode="closest")
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, div_id=div_id)
+
+
+def month_end_series(points: list[tuple[date, float]]) -> tuple[list[date], list[float | None]]:
+    """x at each month's last day (positions are month-end), with a gap (None) where months are
+    missing so a line never bridges months the warehouse does not have."""
+    xs: list[date] = []
+    ys: list[float | None] = []
+    previous = None
+    for month, value in points:
+        if previous is not None and (month.year - previous.year) * 12 + month.month - previous.month > 1:
+            xs.append(previous)
+            ys.append(None)
+        xs.append(_month_end(month))
+        ys.append(value)
+        previous = month
+    return xs, ys
+
+
+def _month_end(month: date) -> date:
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def top_holders(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The TOP_HOLDERS largest holders in the latest month of core.treasury_holdings."""
+    return rows(
+        con,
+        """
+        SELECT h.iso3, coalesce(d.name, h.iso3) AS name, coalesce(d.is_custody_center, FALSE) AS custody,
+               h.ref_month, h.holdings_usd_bn
+        FROM core.treasury_holdings h
+        LEFT JOIN core.dim_country d USING (iso3)
+        WHERE h.ref_month = (SELECT max(ref_month) FROM core.treasury_holdings)
+          AND h.holdings_usd_bn IS NOT NULL
+        ORDER BY h.holdings_usd_bn DESC, h.iso3
+        LIMIT ?
+        """,
+        [TOP_HOLDERS],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the header
+
+
+def header_html(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> str:
+    publish = rows(con, "SELECT published_at, code_version, checks_passed, tables FROM meta.publish_log ORDER BY published_at DESC LIMIT 1")
+    sources = rows(
+        con,
+        """
+        SELECT source, max(fetched_at) AS fetched_at, count(DISTINCT raw_sha256) AS bodies,
+               sum(rows_loaded) FILTER (WHERE changed) AS rows_new
+        FROM meta.load_log GROUP BY source ORDER BY source
+        """,
+    )
+    p = publish[0] if publish else {}
+    facts = [
+        ("Report generated", _utc(generated_at)),
+        ("Warehouse published", _utc(p.get("published_at"))),
+        ("Code version", esc(p.get("code_version", "unknown"))),
+        ("Checks passed at publish", esc(p.get("checks_passed", "–"))),
+        ("Warehouse", esc(settings.published_db)),
+    ]
+    facts_html = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    source_rows = [[esc(s["source"]), _utc(s["fetched_at"]), esc(s["bodies"])] for s in sources]
+    return (
+        "<header><h1>Treasury Leverage Warehouse</h1>"
+        "<p class=lede>Who holds U.S. Treasuries, how much leverage that gives them, and what the official "
+        "figures say about claims of selling. All figures come from the published warehouse; "
+        "nothing on this page is fetched from the internet.</p>"
+        f"<dl class=facts>{facts_html}</dl>"
+        "<details open><summary>Data as of, per source (last fetch, UTC)</summary>"
+        + table(["source", "last fetched (UTC)", "files loaded"], source_rows, "compact")
+        + "</details></header>"
+    )
+
+
+def _utc(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return esc(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. the largest holders over time, tariff events on the time axis
+
+
+def holders_section(con: duckdb.DuckDBPyConnection) -> str:
+    holders = top_holders(con)
+    if not holders:
+        return "<p class=empty>core.treasury_holdings has no holdings yet.</p>"
+    history = rows(
+        con,
+        "SELECT iso3, ref_month, holdings_usd_bn FROM core.treasury_holdings WHERE iso3 IN (SELECT unnest(?)) ORDER BY iso3, ref_month",
+        [[h["iso3"] for h in holders]],
+    )
+    events = tariff_events(con)
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.04)
+    for holder in holders:
+        points = [(r["ref_month"], r["holdings_usd_bn"]) for r in history if r["iso3"] == holder["iso3"]]
+        xs, ys = month_end_series(points)
+        name = holder["name"] + (" *" if holder["custody"] else "")
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, name=name, mode="lines+markers", marker=dict(size=3),
+                line=dict(width=2, dash="dot" if holder["custody"] else "solid"),
+                hovertemplate=f"{plot_text(holder['name'])}<br>end-%{{x|%b %Y}}: $%{{y:,.1f}} bn<extra></extra>",
+            ),
+            row=1, col=1,
+        )
+    add_event_marks(fig, events)
+    fig.update_yaxes(title_text="USD bn", row=1, col=1)
+    authorities = sorted({e["authority"] or "other" for e in events})
+    fig.update_yaxes(title_text="tariff events", row=2, col=1, type="category", categoryorder="array",
+                     categoryarray=authorities, tickmode="array", tickvals=authorities, tickfont=dict(size=10))
+    fig.update_layout(height=720, legend=dict(orientation="h", y=-0.08, x=0))
+    if events:
+        # from the year before the first event to the later of the last month held and the last event
+        start = min(e["marked_on"] for e in events)
+        end = max(_month_end(max(r["ref_month"] for r in history)), max(e["marked_on"] for e in events))
+        fig.update_xaxes(range=[date(start.year - 1, 1, 1), date.fromordinal(end.toordinal() + 20)])
+    fig.update_xaxes(
+        rangeselector=dict(buttons=[
+            dict(count=2, label="2 years", step="year", stepmode="backward"),
+            dict(count=5, label="5 years", step="year", stepmode="backward"),
+            dict(step="all", label="all history"),
+        ]),
+        row=1, col=1,
+    )
+    latest = holders[0]["ref_month"]
+    caption = (
+        f"<p>Holdings of U.S. Treasury securities at each month end, billions of dollars, for the {len(holders)} "
+        f"largest holders at end-{latest:%B %Y} (core.treasury_holdings, newest vintage of each month). "
+        "Dotted lines (*) are custody centres: TIC counts securities where they are held, not who owns them. "
+        + (f"Grey lines and the markers below mark {len(events)} U.S. tariff events (core.dim_tariff_event) on the "
+           "first date each was public (announced, else signed, else published, else effective), one row per legal "
+           "authority; hover a marker for the titles. The view starts the year before the first event: "
+           "use “all history” to see every month held.</p>" if events else
+           "core.dim_tariff_event has no dated tariff event to mark.</p>")
+    )
+    return caption + figure_html(fig, "chart-holders")
+
+
+def tariff_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    return rows(
+        con,
+        """
+        SELECT event_id, title, authority, action, announced_on, signed_on, published_on, effective_on,
+               rate_before_pct, rate_after_pct, affected_countries,
+               coalesce(announced_on, signed_on, published_on, effective_on) AS marked_on
+        FROM core.dim_tariff_event
+        WHERE coalesce(announced_on, signed_on, published_on, effective_on) IS NOT NULL
+        ORDER BY marked_on, event_id
+        """,
+    )
+
+
+def add_event_marks(fig: go.Figure, events: list[dict]) -> None:
+    """A thin vertical line per event date across the holdings panel, and in the strip below one
+    marker per event on the row of its legal authority, with the titles in the hover."""
+    for day in sorted({e["marked_on"] for e in events}):
+        fig.add_vline(x=day, line=dict(color="rgba(120,120,120,0.35)", width=1), row=1, col=1)
+    by_authority: dict[str, list[dict]] = {}
+    for event in events:
+        by_authority.setdefault(event["authority"] or "other", []).append(event)
+    for authority, group in sorted(by_authority.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=[e["marked_on"] for e in group], y=[authority] * len(group), mode="markers",
+                marker=dict(symbol="triangle-up", size=10, color="#c0392b", line=dict(width=0.5, color="white")),
+                name=f"tariff events: {authority}", showlegend=False,
+                text=[event_hover(e) for e in group],
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=2, col=1,
+        )
+
+
+def event_hover(event: dict) -> str:
+    dates = ", ".join(
+        f"{label} {event[key]:%Y-%m-%d}"
+        for key, label in (("announced_on", "announced"), ("signed_on", "signed"), ("published_on", "published"), ("effective_on", "effective"))
+        if event[key] is not None
+    )
+    rate = ""
+    if event["rate_before_pct"] is not None or event["rate_after_pct"] is not None:
+        rate = f"<br>rate {num(event['rate_before_pct'], 0)}% → {num(event['rate_after_pct'], 0)}%"
+    # hover labels do not wrap by themselves
+    lines = textwrap.wrap(event["title"] or "", 70, break_long_words=False, break_on_hyphens=False)
+    title = "<br>".join(plot_text(line) for line in lines)
+    what = f"{plot_text(event['authority'])}, {plot_text(event['action'])}"
+    return f"<b>{title}</b><br>{what}: {dates}{rate}<br>{plot_text(event['event_id'])}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Japan: holdings against reserves, and interventions
+
+
+def japan_section(con: duckdb.DuckDBPyConnection) -> str:
+    holdings = rows(con, "SELECT ref_month, holdings_usd_bn FROM core.treasury_holdings WHERE iso3 = 'JPN' ORDER BY ref_month")
+    reserves = rows(
+        con,
+        """
+        SELECT ref_month, total_reserves_usd_mn / 1000.0 AS reserves_usd_bn
+        FROM core.reserves WHERE iso3 = 'JPN' AND measure = 'total_incl_gold' ORDER BY ref_month
+        """,
+    )
+    interventions = rows(
+        con,
+        """
+        SELECT CAST(date_trunc('month', intervention_date) AS DATE) AS month, coalesce(side, 'other') AS side,
+               sum(amount_jpy_bn) AS amount_jpy_bn, count(*) AS operations
+        FROM core.fct_fx_interventions WHERE iso3 = 'JPN'
+        GROUP BY ALL ORDER BY month, side
+        """,
+    )
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06,
+        subplot_titles=("Treasury holdings and official reserves, USD bn (month end)", "FX interventions, yen bn per month (MOF)"),
+    )
+    for label, data, key, color in (
+        ("Treasury holdings (TIC)", holdings, "holdings_usd_bn", "#1f77b4"),
+        ("Official reserves incl. gold (MOF)", reserves, "reserves_usd_bn", "#2ca02c"),
+    ):
+        xs, ys = month_end_series([(r["ref_month"], r[key]) for r in data])
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, name=label, mode="lines+markers", marker=dict(size=3), line=dict(color=color, width=2),
+                       hovertemplate=f"{label}<br>end-%{{x|%b %Y}}: $%{{y:,.1f}} bn<extra></extra>"),
+            row=1, col=1,
+        )
+    sides = {
+        "buy_jpy": ("yen bought (foreign currency sold, paid from reserves)", "#d62728"),
+        "sell_jpy": ("yen sold (foreign currency bought)", "#ff7f0e"),
+        "other": ("pairs without the yen", "#7f7f7f"),
+    }
+    for side, (label, color) in sides.items():
+        group = [r for r in interventions if r["side"] == side]
+        if not group:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=[r["month"] for r in group], y=[r["amount_jpy_bn"] for r in group], name=label, marker_color=color,
+                customdata=[r["operations"] for r in group],
+                hovertemplate=f"{label}<br>%{{x|%b %Y}}: ¥%{{y:,.1f}} bn in %{{customdata}} operation(s)<extra></extra>",
+            ),
+            row=2, col=1,
+        )
+    fig.update_yaxes(title_text="USD bn", row=1, col=1)
+    fig.update_yaxes(title_text="yen bn", row=2, col=1)
+    fig.update_layout(height=620, barmode="stack", legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"))
+    ratio = rows(
+        con,
+        """
+        SELECT h.ref_month, h.holdings_usd_bn, r.total_reserves_usd_mn / 1000.0 AS reserves_usd_bn
+        FROM core.treasury_holdings h
+        JOIN core.reserves r ON r.iso3 = h.iso3 AND r.ref_month = h.ref_month AND r.measure = 'total_incl_gold'
+        WHERE h.iso3 = 'JPN' ORDER BY h.ref_month DESC LIMIT 1
+        """,
+    )
+    summary = ""
+    if ratio:
+        r = ratio[0]
+        summary = (
+            f" At end-{r['ref_month']:%B %Y}, the latest month with both figures, Japan held "
+            f"${num(r['holdings_usd_bn'])} bn of Treasuries against ${num(r['reserves_usd_bn'])} bn of reserves "
+            f"({num(100 * r['holdings_usd_bn'] / r['reserves_usd_bn'], 0)}%). TIC counts Treasuries held by all Japanese "
+            "residents, not only the Ministry of Finance, so the ratio is an upper bound on what reserves hold."
+        )
+    caption = (
+        "<p>Japan's holdings of U.S. Treasuries (core.treasury_holdings) against its official reserve assets "
+        "including gold (core.reserves, MOF), and its foreign exchange interventions (core.fct_fx_interventions, "
+        "daily operations summed by month; yen buying is financed by selling foreign reserves such as "
+        f"Treasuries).{summary}</p>"
+    )
+    return caption + figure_html(fig, "chart-japan")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. leverage table
+
+
+def leverage_section(con: duckdb.DuckDBPyConnection) -> str:
+    data = rows(
+        con,
+        """
+        WITH latest AS (SELECT max(ref_month) AS ref_month FROM marts.leverage_monthly WHERE holdings_usd_bn IS NOT NULL),
+        ratio AS (  -- the newest holdings / reserves at or before the latest month, per holder
+            SELECT DISTINCT ON (m.iso3) m.iso3, m.ref_month AS ratio_month, m.holdings_to_reserves, m.reserves_measure
+            FROM marts.leverage_monthly m
+            WHERE m.holdings_to_reserves IS NOT NULL AND m.ref_month <= (SELECT ref_month FROM latest)
+            ORDER BY m.iso3, m.ref_month DESC
+        )
+        SELECT l.iso3, coalesce(d.name, l.iso3) AS name, l.ref_month, l.rank_by_holdings, l.holdings_usd_bn,
+               l.share_of_foreign_pct, l.share_of_public_debt_pct, l.chg_1m_usd_bn, l.chg_12m_usd_bn,
+               l.selling_streak_months, l.is_custody_center,
+               r.ratio_month, r.holdings_to_reserves, r.reserves_measure
+        FROM marts.leverage_monthly l
+        JOIN latest USING (ref_month)
+        LEFT JOIN ratio r USING (iso3)
+        LEFT JOIN core.dim_country d USING (iso3)
+        WHERE l.holdings_usd_bn IS NOT NULL
+        ORDER BY l.rank_by_holdings, l.iso3
+        """,
+    )
+    if not data:
+        return "<p class=empty>marts.leverage_monthly has no rows yet.</p>"
+    latest = data[0]["ref_month"]
+    with_debt = any(r["share_of_public_debt_pct"] is not None for r in data)
+    body = []
+    for r in data:
+        ratio = "–"
+        if r["holdings_to_reserves"] is not None:
+            ratio = f"{r['holdings_to_reserves']:.2f}"
+            if r["ratio_month"] != latest:
+                ratio += f" <span class=note>({month_label(r['ratio_month'])})</span>"
+            if r["reserves_measure"] == "total_excl_gold":
+                ratio += " <span class=note>excl. gold</span>"
+        body.append([
+            esc(r["rank_by_holdings"]),
+            f'<span data-iso3="{esc(r["iso3"])}">{esc(r["name"])}</span>' + (" *" if r["is_custody_center"] else ""),
+            num(r["holdings_usd_bn"]),
+            num(r["share_of_foreign_pct"]),
+            *([num(r["share_of_public_debt_pct"])] if with_debt else []),
+            ratio,
+            num(r["chg_1m_usd_bn"], signed=True),
+            num(r["chg_12m_usd_bn"], signed=True),
+            esc(r["selling_streak_months"] if r["selling_streak_months"] is not None else "–"),
+        ])
+    caption = (
+        f"<p>Every holder in the latest month, end-{latest:%B %Y}, ranked by holdings (marts.leverage_monthly). "
+        "Share of foreign: of all foreign holdings (TIC Grand Total of the same file). "
+        + ("Share of public debt: of the debt held by the public at month end (Debt to the Penny). " if with_debt else
+           "(No share of the debt held by the public: the warehouse has no Debt to the Penny month-end figure for this month.) ")
+        + "Holdings / reserves: Treasuries held over the "
+        "holder's official reserves (MOF including gold for Japan, IMF excluding gold otherwise); when the latest "
+        "month has no reserves figure, the newest month that has one is shown with its month. "
+        "Selling streak: consecutive months of falling holdings. * custody centre.</p>"
+    )
+    headers = ["rank", "holder", "holdings, USD bn", "share of foreign, %",
+               *(["share of public debt, %"] if with_debt else []), "holdings / reserves",
+               "1-month change, USD bn", "12-month change, USD bn", "selling streak, months"]
+    return caption + table(headers, body, "leverage", numeric={0} | set(range(2, len(headers))))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. claim checks
+
+
+def claims_section(con: duckdb.DuckDBPyConnection) -> str:
+    holders = top_holders(con)
+    months = [r["ref_month"] for r in rows(con, "SELECT DISTINCT ref_month FROM marts.claim_checks ORDER BY ref_month DESC LIMIT ?", [CLAIM_GRID_MONTHS])]
+    if not months or not holders:
+        return "<p class=empty>marts.claim_checks has no rows yet.</p>"
+    months.sort()
+    checks = rows(
+        con,
+        """
+        SELECT iso3, country_name, ref_month, holdings_usd_bn, chg_1m_usd_bn, net_sales_usd_bn, verdict, evidence
+        FROM marts.claim_checks
+        WHERE iso3 IN (SELECT unnest(?)) AND ref_month >= ?
+        """,
+        [[h["iso3"] for h in holders], months[0]],
+    )
+    by_key = {(c["iso3"], c["ref_month"]): c for c in checks}
+    return (
+        f"<p>Did the largest holders sell? One cell per holder and month for the latest {len(months)} months "
+        "(marts.claim_checks): the verdict from TIC net transactions where Table 3 has them, otherwise from the "
+        "change in holdings within one file and series (prices move holdings too). Hover a cell for the evidence; "
+        f"the table below quotes it for the latest {CLAIM_TEXT_MONTHS} months.</p>"
+        + claim_grid(holders, months, by_key)
+        + claim_evidence_table(holders, months[-CLAIM_TEXT_MONTHS:][::-1], by_key)
+    )
+
+
+def claim_grid(holders: list[dict], months: list[date], by_key: dict) -> str:
+    headers = ["holder"] + [f"{m:%b}<br>{m:%Y}" for m in months]
+    body = []
+    for holder in holders:
+        cells = [esc(holder["name"]) + (" *" if holder["custody"] else "")]
+        for month in months:
+            check = by_key.get((holder["iso3"], month))
+            if check is None:
+                cells.append("")
+                continue
+            verdict = check["verdict"]
+            cells.append(
+                f'<span class="verdict v-{esc(verdict)}" data-iso3="{esc(holder["iso3"])}" data-month="{month_label(month)}" '
+                f'data-verdict="{esc(verdict)}" title="{esc(check["evidence"])}">{esc(VERDICT_LABELS.get(verdict, verdict))}</span>'
+            )
+        body.append(cells)
+    return table(headers, body, "grid")
+
+
+def claim_evidence_table(holders: list[dict], months: list[date], by_key: dict) -> str:
+    body = []
+    for month in months:
+        for holder in holders:
+            check = by_key.get((holder["iso3"], month))
+            if check is None:
+                continue
+            body.append([
+                month_label(month),
+                esc(check["country_name"]),
+                f'<span class="verdict v-{esc(check["verdict"])}">{esc(VERDICT_LABELS.get(check["verdict"], check["verdict"]))}</span>',
+                num(check["holdings_usd_bn"]),
+                num(check["chg_1m_usd_bn"], signed=True),
+                num(check["net_sales_usd_bn"], signed=True),
+                f'<span class=evidence>{esc(check["evidence"])}</span>',
+            ])
+    headers = ["month", "holder", "verdict", "holdings, USD bn", "1-month change, USD bn", "net sales, USD bn", "evidence"]
+    return table(headers, body, "claims", numeric={3, 4, 5})
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. holdings around the tariff events that named the largest holders
+
+
+def tariff_windows_section(con: duckdb.DuckDBPyConnection) -> str:
+    holders = top_holders(con)
+    data = rows(
+        con,
+        """
+        SELECT w.event_id, w.title, w.iso3, coalesce(d.name, w.iso3) AS name, w.event_date, w.month_before,
+               w.month_plus3m, w.chg_3m_usd_bn, w.chg_3m_pct, w.all_foreign_chg_3m_pct, w.excess_chg_3m_pct,
+               w.net_sales_3m_usd_bn
+        FROM marts.tariff_event_windows w
+        LEFT JOIN core.dim_country d USING (iso3)
+        WHERE w.affected_via = 'listed' AND w.iso3 IN (SELECT unnest(?))
+        ORDER BY w.event_date DESC, w.iso3
+        """,
+        [[h["iso3"] for h in holders]],
+    )
+    if not data:
+        return "<p class=empty>No tariff event in marts.tariff_event_windows names one of the largest holders.</p>"
+    body = [
+        [
+            f"{r['event_date']:%Y-%m-%d}",
+            esc(r["title"]),
+            esc(r["name"]),
+            f"{month_label(r['month_before'])} → {month_label(r['month_plus3m'])}",
+            num(r["chg_3m_usd_bn"], signed=True),
+            num(r["chg_3m_pct"], signed=True),
+            num(r["all_foreign_chg_3m_pct"], signed=True),
+            num(r["excess_chg_3m_pct"], signed=True),
+            num(r["net_sales_3m_usd_bn"], signed=True),
+        ]
+        for r in data
+    ]
+    caption = (
+        "<p>Tariff events that named one of the largest holders (marts.tariff_event_windows, listed partners): "
+        "the holder's holdings from the month end before the event to two months after the event month, "
+        "against all foreign holders. Excess: the holder's change minus all foreign holders', percentage points. "
+        "A dash: that month is not published yet or no single file prints both months.</p>"
+    )
+    headers = ["event date", "event", "holder", "window", "3-month change, USD bn", "change, %",
+               "all foreign, %", "excess, pp", "net sales in window, USD bn"]
+    return caption + table(headers, body, "windows", numeric=set(range(4, len(headers))))
+
+
+SECTIONS = (
+    Section("holders", "The largest holders over time, with U.S. tariff events", "Largest holders",
+            ("core.treasury_holdings", "core.dim_country", "core.dim_tariff_event"), holders_section),
+    Section("japan", "Japan: Treasury holdings, reserves and interventions", "Japan",
+            ("core.treasury_holdings", "core.reserves", "core.fct_fx_interventions"), japan_section),
+    Section("leverage", "Leverage: holders ranked", "Leverage", ("marts.leverage_monthly", "core.dim_country"), leverage_section),
+    Section("claims", "Claim checks: did they sell?", "Claim checks",
+            ("marts.claim_checks", "core.treasury_holdings", "core.dim_country"), claims_section),
+    Section("tariff-windows", "Holdings around tariff events that named them", "Around tariff events",
+            ("marts.tariff_event_windows", "core.treasury_holdings", "core.dim_country"), tariff_windows_section),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# the page
+
+
+def render_section(con: duckdb.DuckDBPyConnection, section: Section, present: set[str]) -> str:
+    missing = [t for t in section.tables if t not in present]
+    if missing:
+        body = unavailable(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in the published warehouse "
+            "(not built yet by this code version, or the last refresh did not publish it). "
+            "Run `tlw refresh` once it is; the other sections are unaffected."
+        )
+    else:
+        try:
+            body = section.build(con)
+        except duckdb.Error as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            body = unavailable(f"reading {', '.join(section.tables)} failed: {first_line}")
+    return f'<section id="{section.anchor}"><h2>{esc(section.title)}</h2>{body}</section>'
+
+
+def unavailable(reason: str) -> str:
+    return f'<p class="unavailable"><strong>This section is unavailable:</strong> {esc(reason)}</p>'
+
+
+def present_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+
+
+def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> str:
+    present = present_tables(con)
+    header = header_html(con, settings, generated_at) if {"meta.load_log", "meta.publish_log"} <= present else (
+        "<header><h1>Treasury Leverage Warehouse</h1>" + unavailable("meta.load_log / meta.publish_log are missing") + "</header>"
+    )
+    nav = "".join(f'<a href="#{s.anchor}">{esc(s.nav)}</a>' for s in SECTIONS)
+    sections = "".join(render_section(con, s, present) for s in SECTIONS)
+    return (
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+        f"<title>Treasury Leverage Warehouse report {generated_at:%Y-%m-%d %H:%M} UTC</title>"
+        f"<style>{CSS}</style>"
+        # plotly.js inline, once: the page needs no network to draw its charts
+        f'<script type="text/javascript">{get_plotlyjs()}</script>'
+        f"</head><body>{header}<nav>{nav}</nav><main>{sections}</main>"
+        "<footer>Written by <code>tlw report</code>. Charts: plotly (embedded). "
+        "Sources: U.S. Treasury TIC, Japan Ministry of Finance, FRED / IMF, Treasury Fiscal Data, Federal Register "
+        "and the project's curated tariff register.</footer></body></html>"
+    )
+
+
+def run_report(settings: Settings, out: TextIO | None = None) -> int:
+    """Write the report; print its path. 0 when written, 2 when there is no published warehouse."""
+    try:
+        con = warehouse.read_only_connection(settings)
+    except FileNotFoundError as exc:
+        print(f"tlw report: {exc}", file=out or sys.stderr)
+        return 2
+    generated_at = datetime.now(timezone.utc)
+    try:
+        page = render_report(con, settings, generated_at)
+    finally:
+        con.close()
+    path = write_report(settings.home / "reports", page, generated_at)
+    print(path, file=out or sys.stdout)
+    return 0
+
+
+def write_report(folder: Path, page: str, generated_at: datetime) -> Path:
+    """reports/tlw-report-<UTC timestamp>.html, and the same bytes as reports/latest.html, each
+    written to a temporary name and renamed into place so a reader never sees half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = generated_at.strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"tlw-report-{stamp}.html"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"tlw-report-{stamp}-{n}.html"
+    partial = folder / f".{path.name}.partial"
+    partial.write_text(page, encoding="utf-8")
+    os.replace(partial, path)
+    latest_partial = folder / ".latest.html.partial"
+    shutil.copyfile(path, latest_partial)
+    os.replace(latest_partial, folder / "latest.html")
+    return path
+
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1320px;
+       padding: 16px 24px 40px; color: #222; line-height: 1.4; }
+h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin: 32px 0 6px; font-size: 20px; border-bottom: 2px solid #ddd; }
+.lede { color: #555; margin: 0 0 10px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 8px; font-size: 14px; }
+dl.facts dt { color: #666; } dl.facts dd { margin: 0; }
+nav { position: sticky; top: 0; background: #fff; padding: 8px 0; border-bottom: 1px solid #eee; z-index: 10; }
+nav a { margin-right: 16px; font-size: 14px; color: #1f5fa8; text-decoration: none; }
+section p { max-width: 1100px; font-size: 14px; color: #333; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
+th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+table.windows td:nth-child(1), table.windows td:nth-child(3), table.windows td:nth-child(4) { white-space: nowrap; }
+table.compact td, table.compact th { padding: 2px 8px; }
+table.grid td, table.grid th { text-align: center; padding: 3px 4px; } table.grid td:first-child { text-align: left; white-space: nowrap; }
+table.claims td:nth-child(-n+6) { white-space: nowrap; } .evidence { font-size: 12px; color: #333; }
+.verdict { display: inline-block; padding: 1px 6px; border-radius: 3px; font-size: 12px; white-space: nowrap; cursor: help; }
+.v-net_seller, .v-holdings_fell { background: #f8d0cc; color: #8a1c12; }
+.v-net_buyer, .v-holdings_rose { background: #d3ecd5; color: #1d5e25; }
+.v-no_net_flow, .v-holdings_unchanged { background: #eee; color: #444; }
+.v-undetermined { background: #fff4cc; color: #6b5500; }
+.note { color: #777; font-size: 11px; }
+.unavailable { background: #fff4e5; border-left: 4px solid #e69500; padding: 8px 12px; }
+.empty { color: #777; }
+details summary { cursor: pointer; font-size: 14px; color: #444; }
+footer { margin-top: 40px; font-size: 12px; color: #777; }
+"""
