@@ -1,3 +1,216 @@
-"""U.S. tariff actions: the Federal Register feed and the curated event register."""
+"""U.S. tariff actions: the Federal Register feed and the curated event register.
 
-SOURCES: list = []
+Sources (the names are the `TLW_SKIP_SOURCES` names):
+
+- `federal_register`: the Federal Register API searches of `federal_register.search_urls`
+  (presidential documents, USTR notices, deal-implementing notices), oldest first, every page
+  followed through `next_page_url` (through the mirror mapping) until a page has none. Incremental:
+  the first refresh, or any refresh with `TLW_FULL_HISTORY=1` (`tlw refresh --full-history`), asks
+  for everything published since `TLW_FR_SINCE`; later refreshes ask only for documents published
+  since the latest publication date already held in `staging.federal_register`, less
+  `TLW_FR_OVERLAP_DAYS`, so late corrections and republications are caught. Every body is kept in
+  staging; `core.fct_federal_register_documents` keeps the latest fetched version of each document.
+  A mirror (`TLW_MIRROR`) holds the searches someone saved, which are the full ones from
+  `TLW_FR_SINCE`, never tomorrow's incremental one: when the mirror lacks an incremental search (not
+  in a directory mirror, HTTP 404 from an HTTP mirror), the full search is asked of the mirror
+  instead, and pages already loaded cost no parsing. Without a mirror a 404 is an error as ever.
+- `tariff_register`: the curated register `pipelines/data/tariff_events.csv` (see
+  `pipelines/tariff_register.py`), validated on load. A register with a problem (dates out of
+  order, unknown code or enum value, duplicate id) fails the refresh with an error naming the CSV
+  line and event, so nothing is published from it.
+
+Environment variables read here (besides the `Settings` ones):
+
+- `TLW_FR_PER_PAGE`: results per Federal Register page, 1..1000, default 1000 (the documented
+  maximum). Tests and the fixture mirror use 5, the page size the fixture pages were written for.
+- `TLW_TARIFF_REGISTER`: path of the register CSV to load instead of the one in the package
+  (`pipelines/data/tariff_events.csv`), e.g. to try an edit before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import tariff_register
+from pipelines.config import REPO_ROOT, Settings
+from pipelines.fetch import Fetcher, FetchError
+from pipelines.ingest import IngestReport, PagedSource, SeedSource
+from pipelines.sources import federal_register
+from pipelines.sources.errors import SourceFormatError
+
+PER_PAGE_ENV = "TLW_FR_PER_PAGE"
+REGISTER_ENV = "TLW_TARIFF_REGISTER"
+DEFAULT_PER_PAGE = 1000
+
+
+def fr_per_page() -> int:
+    """`TLW_FR_PER_PAGE` (1..1000), else 1000. Read on every call, so a changed environment applies."""
+    raw = os.environ.get(PER_PAGE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_PER_PAGE
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{PER_PAGE_ENV}={raw!r} is not a whole number (1..1000)") from None
+    if not 1 <= value <= 1000:
+        raise ValueError(f"{PER_PAGE_ENV}={value} is outside 1..1000 (the API's documented maximum is 1000)")
+    return value
+
+
+def latest_publication_held(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest publication date in `staging.federal_register`, or None when nothing is held."""
+    row = con.execute("SELECT max(publication_date) FROM staging.federal_register").fetchone()
+    return row[0] if row else None
+
+
+def fr_since(settings: Settings, con: duckdb.DuckDBPyConnection) -> date:
+    """First publication date to ask for: the full history, or what is held less the overlap."""
+    held = None if settings.full_history else latest_publication_held(con)
+    if held is None:
+        return settings.fr_since
+    return max(settings.fr_since, held - timedelta(days=settings.fr_overlap_days))
+
+
+def federal_register_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
+    return federal_register.search_urls(fr_since(settings, con), per_page=fr_per_page())
+
+
+def full_history_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
+    return federal_register.search_urls(settings.fr_since, per_page=fr_per_page())
+
+
+@dataclass(frozen=True)
+class FederalRegisterSource(PagedSource):
+    """The Federal Register searches, incremental, falling back to the full search a mirror holds."""
+
+    def _mirror_lacks_increment(self, exc: FetchError, settings: Settings, con: duckdb.DuckDBPyConnection) -> bool:
+        missing = exc.missing_in_mirror or exc.problem.startswith("HTTP 404")
+        return bool(settings.mirror) and missing and fr_since(settings, con) != settings.fr_since
+
+    def _full(self, exc: FetchError, settings: Settings) -> PagedSource:
+        print(
+            f"tlw: {self.name}: the mirror lacks the incremental search ({exc.problem}); "
+            f"asking it for the full search from {settings.fr_since} instead",
+            file=sys.stderr, flush=True,
+        )
+        return replace(self, first_urls=full_history_urls)
+
+    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        try:
+            return PagedSource.probe(self, fetcher, con, settings)
+        except FetchError as exc:
+            if not self._mirror_lacks_increment(exc, settings, con):
+                raise
+            return PagedSource.probe(self._full(exc, settings), fetcher, con, settings)
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        try:
+            return PagedSource.ingest(self, fetcher, con, settings)
+        except FetchError as exc:
+            if not self._mirror_lacks_increment(exc, settings, con):
+                raise
+            return PagedSource.ingest(self._full(exc, settings), fetcher, con, settings)
+
+
+def register_path() -> Path:
+    """The register CSV: `TLW_TARIFF_REGISTER` when set, else the one in the package."""
+    override = os.environ.get(REGISTER_ENV, "").strip()
+    return Path(override).expanduser().resolve() if override else tariff_register.REGISTER_PATH
+
+
+def register_origin() -> str:
+    """The register's path as recorded in staging (`source_url`): relative to the repository if inside it."""
+    path = register_path()
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def register_frame() -> pl.DataFrame:
+    """The validated register, as staged: one row per event, code lists as VARCHAR[].
+
+    The register's own `source_url` (the document an event rests on) is renamed `event_source_url`,
+    because staging's `source_url` says where the rows were loaded from. Raises SourceFormatError,
+    naming the first offending CSV line and every problem (each with its event and line), when
+    `validate_register` finds anything: a bad register must fail the refresh.
+    """
+    path = register_path()
+    if not path.is_file():
+        raise SourceFormatError(tariff_register.SOURCE, str(path), f"no such file (is {REGISTER_ENV} right?)")
+    events = tariff_register.load_register(path)
+    problems = tariff_register.validate_register(events)
+    if problems:
+        lines = _problem_lines(events, problems)
+        raise SourceFormatError(
+            tariff_register.SOURCE,
+            str(path),
+            f"{len(problems)} problem(s) in the tariff register: " + "; ".join(problems),
+            lines[0] if lines else None,
+        )
+    return events.rename({"source_url": "event_source_url"})
+
+
+def _problem_lines(events: pl.DataFrame, problems: list[str]) -> list[int]:
+    """The CSV lines the problems name, in message order (each message starts `<event_id> (line N)`)."""
+    found = []
+    for message in problems:
+        for event_id, line in events.select("event_id", "csv_line").iter_rows():
+            if message.startswith(f"{event_id} (line {line})"):
+                found.append(line)
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class RegisterSource(SeedSource):
+    """A SeedSource whose file is validated on load and whose path can be overridden.
+
+    `probe` answers "changed" when the register cannot be read or validated, so the run itself fails
+    on it, in Dagster, with the full message (as the refresh does for a source it cannot reach);
+    `ingest` records the path actually loaded as the rows' `source_url`.
+    """
+
+    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        try:
+            return super().probe(fetcher, con, settings)
+        except SourceFormatError:
+            return True
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        return SeedSource.ingest(replace(self, origin=register_origin()), fetcher, con, settings)
+
+
+SOURCES = [
+    FederalRegisterSource(
+        name="federal_register",
+        family="tariffs",
+        description=(
+            "Federal Register API documents.json: presidential documents on tariffs, duties and imports, "
+            "USTR tariff notices and deal-implementing notices since TLW_FR_SINCE (2018-01-01), every page "
+            "followed through next_page_url; incremental from the latest publication date held less "
+            "TLW_FR_OVERLAP_DAYS (a mirror lacking that search is asked for the full one). Every body kept."
+        ),
+        first_urls=federal_register_urls,
+        parse_page=federal_register.parse_page,
+    ),
+    RegisterSource(
+        name="tariff_register",
+        family="tariffs",
+        description=(
+            "The curated register of U.S. tariff events (pipelines/data/tariff_events.csv, or "
+            "TLW_TARIFF_REGISTER): announced, signed, published and effective dates kept apart, authority, "
+            "action, partners, sectors, rates, Federal Register document. Validated on load: a bad row "
+            "fails the refresh, naming its CSV line."
+        ),
+        frame=register_frame,
+        origin="pipelines/data/tariff_events.csv",
+    ),
+]
