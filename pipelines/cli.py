@@ -28,7 +28,7 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"tlw refresh: {exc}", file=sys.stderr)
         return 3
     for name, why in sorted(outcome.skipped_sources.items()):
-        print(f"skipped  {name}: {why}")
+        print(f"skipped  {name}: {why if len(why) < 160 else why[:157] + '...'}")
     if not outcome.ran:
         print(f"nothing changed; nothing run ({outcome.seconds:.1f} s)")
         return 0

@@ -12,17 +12,18 @@ loaded, so a re-run costs requests but no parsing).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import duckdb
 import polars as pl
 
 from pipelines import warehouse
 from pipelines.config import Settings
-from pipelines.fetch import Fetcher, FetchResult
+from pipelines.fetch import Fetcher, FetchError, FetchResult
 
 Parser = Callable[[bytes, str], pl.DataFrame]
 PageParser = Callable[[bytes, str], tuple[pl.DataFrame, "str | None"]]
@@ -37,6 +38,8 @@ class IngestReport:
     new_bodies: int = 0
     bytes: int = 0
     rows_loaded: int = 0
+    # URLs a directory mirror lacks, passed over under TLW_MIRROR_MISSING=skip.
+    missing_in_mirror: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,31 @@ class FileSource:
     urls: UrlPlan
     parse: Parser
 
+    def _fetch_each(self, fetcher: Fetcher, settings: Settings, urls: list[str]) -> Iterator[tuple[str, FetchResult | None]]:
+        """Fetch every URL. A partial mirror (FRED: 3 of 18 series) still gives what it has: under
+        TLW_MIRROR_MISSING=skip a URL the directory mirror lacks yields None, unless it lacks them
+        all, which fails like any other fetch and lets the caller skip the whole source."""
+        missing = 0
+        for url in urls:
+            try:
+                result = fetcher.fetch(self.name, url)
+            except FetchError as exc:
+                missing += 1
+                if not (exc.missing_in_mirror and settings.skip_missing_in_mirror) or missing == len(urls):
+                    raise
+                result = None
+            yield url, result
+
     def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-        results = [fetcher.fetch(self.name, url) for url in self.urls(settings, con)]
-        return any(not warehouse.is_loaded(con, self.name, r.sha256) for r in results)
+        fetched = self._fetch_each(fetcher, settings, list(self.urls(settings, con)))
+        return any(r is not None and not warehouse.is_loaded(con, self.name, r.sha256) for _, r in fetched)
 
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
         report = IngestReport(self.name)
-        for url in self.urls(settings, con):
-            result = fetcher.fetch(self.name, url)
+        for url, result in self._fetch_each(fetcher, settings, list(self.urls(settings, con))):
+            if result is None:
+                report = dataclasses.replace(report, missing_in_mirror=(*report.missing_in_mirror, url))
+                continue
             rows = 0
             if not warehouse.is_loaded(con, self.name, result.sha256):
                 rows = _load(con, self.name, result, self.parse(result.body, url))
@@ -143,8 +163,8 @@ def _load(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, fram
 
 
 def _add(report: IngestReport, result: FetchResult, rows: int) -> IngestReport:
-    return IngestReport(
-        source=report.source,
+    return dataclasses.replace(
+        report,
         bodies=report.bodies + 1,
         new_bodies=report.new_bodies + int(result.changed),
         bytes=report.bytes + len(result.body),

@@ -100,6 +100,10 @@ def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Sou
             except duckdb.CatalogException:
                 # A source added since the last publish: its tables are not there yet.
                 changed.append(source)
+            except Exception:  # noqa: BLE001 - a bad setting (unknown FRED series) or answer
+                # Let the run fail on it: Dagster then records the error against the source's
+                # asset and the summary names it, instead of a traceback from the probe.
+                changed.append(source)
     return changed, unreachable
 
 
@@ -150,6 +154,9 @@ def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> 
             outcome.failures.append(f"{event.step_key}: {message}")
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             outcome.materialized.append(event.asset_key.to_user_string())
+            skipped = event.event_specific_data.materialization.metadata.get("skipped")
+            if skipped is not None:
+                outcome.skipped_sources[event.asset_key.path[-1]] = skipped.value
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             outcome.checks.append((evaluation.check_name, evaluation.passed, evaluation.severity.value))

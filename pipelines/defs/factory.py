@@ -63,6 +63,7 @@ def source_asset(source: Source, freshness: dg.FreshnessPolicy | None = None) ->
         progress(
             f"{source.name}: {report.bodies} file(s), {report.new_bodies} new, {report.bytes:,} bytes, "
             f"{report.rows_loaded:,} rows loaded"
+            + (f"; {len(report.missing_in_mirror)} not in mirror, passed over" if report.missing_in_mirror else "")
         )
         return dg.MaterializeResult(
             metadata={
@@ -70,6 +71,7 @@ def source_asset(source: Source, freshness: dg.FreshnessPolicy | None = None) ->
                 "new_bodies": report.new_bodies,
                 "bytes": report.bytes,
                 "rows_loaded": report.rows_loaded,
+                "missing_in_mirror": list(report.missing_in_mirror),
             }
         )
 
