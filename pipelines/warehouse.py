@@ -197,6 +197,8 @@ def _fsync_dir(path: Path) -> None:
 def publish(settings: Settings) -> dict:
     """Gate on every blocking check, then swap in the new warehouse and its Parquet exports."""
     version = code_version()
+    published = settings.published_db
+    tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     # The lock is held until the copy is complete: no other writer may touch the working copy
     # between the checks and the copy, or the published file could hold unchecked data.
     with writer_lock(settings):
@@ -206,20 +208,23 @@ def publish(settings: Settings) -> dict:
             if failed:
                 names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
                 raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
-            now = datetime.now(timezone.utc)
             tables = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
             ).fetchone()[0]
-            con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", [now, version, len(outcomes), tables])
             con.execute("CHECKPOINT")
-        published = settings.published_db
-        tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
         shutil.copyfile(settings.build_db, tmp)
+    # The publish is recorded in the copy itself, so a publish killed before the rename leaves no
+    # trace of itself in any file readers or later publishes see.
+    entry = [datetime.now(timezone.utc), version, len(outcomes), tables]
+    with duckdb.connect(str(tmp)) as copy:
+        copy.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
+        copy.execute("CHECKPOINT")
     _fsync_file(tmp)
-    # Open the copy once before it replaces anything: a copy that does not open is never published.
-    duckdb.connect(str(tmp), read_only=True).close()
     os.replace(tmp, published)
     _fsync_dir(published.parent)
+    # Keep the history in the working copy too, now that the publish happened.
+    with build_connection(settings) as con:
+        con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
     manifest = export_parquet(settings, version)
     return {"published": str(published), "checks_passed": len(outcomes), "tables": tables, "exports": manifest["directory"]}
 
