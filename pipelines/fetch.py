@@ -150,6 +150,7 @@ class Fetcher:
     def _attempt(self, source: str, url: str, target: str, expect_html: bool) -> FetchResult:
         limit = self.settings.max_body_bytes
         deadline = time.monotonic() + self.settings.http_total_timeout_s
+        chunks: list[bytes] = []
         try:
             with self._client.stream("GET", target, headers=self._conditional_headers(url)) as response:
                 if response.status_code == 304:
@@ -162,7 +163,6 @@ class Fetcher:
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise FetchError(source, url, f"Content-Length {declared} is over the limit of {limit} bytes (TLW_MAX_BODY_MB)")
-                chunks: list[bytes] = []
                 received = 0
                 for chunk in response.iter_bytes():
                     chunks.append(chunk)
@@ -175,10 +175,17 @@ class Fetcher:
                         raise _Retryable(f"body still arriving after {self.settings.http_total_timeout_s:.0f} s (TLW_HTTP_TOTAL_TIMEOUT)")
                 return self._accept(source, url, response.status_code, response.headers, b"".join(chunks), expect_html)
         except httpx.TimeoutException as exc:
+            self._keep_partial(source, url, chunks, "timed out mid-body")
             raise _Retryable(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             # Connection refused / reset, a body cut short before its Content-Length, DNS failure.
+            self._keep_partial(source, url, chunks, f"cut short: {type(exc).__name__}")
             raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+
+    def _keep_partial(self, source: str, url: str, chunks: list[bytes], why: str) -> None:
+        """What arrived of a body that broke off is archived too, marked rejected, never parsed."""
+        if chunks:
+            self._reject(source, url, 0, b"".join(chunks), why)
 
     def _reject(self, source: str, url: str, status: int, body: bytes, why: str) -> None:
         self.archive.record_body(

@@ -3,7 +3,8 @@
 `https://HOST/PATH?QUERY` maps to `HOST/PATH?QUERY`, the layout `wget -x` writes, so a user behind
 a firewall can build the same tree. One exception: a file name (last path segment plus query)
 longer than a file system allows is shortened to `NAME?sha256=<first 32 hex of sha256(QUERY)>`;
-the Federal Register's search URLs with their many `fields[]` need it.
+the Federal Register's search URLs with their many `fields[]` need it. And a `/` inside the query
+is written `%2F`, so a query can never add directories to the path.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ def mirror_relpath(url: str) -> str:
         raise MirrorPathError(f"bad host in URL: {url!r}")
     name = segments[-1]
     if parts.query:
-        name = f"{name}?{parts.query}"
+        # The query is part of one file name: a slash in it must not open a directory (or climb
+        # out of the mirror with `/../`), so slashes and NULs are kept percent-encoded.
+        query = parts.query.replace("/", "%2F").replace("\\", "%5C").replace("\x00", "%00")
+        name = f"{name}?{query}"
         if len(name.encode()) > MAX_FILE_NAME_BYTES:
-            digest = hashlib.sha256(parts.query.encode()).hexdigest()[:32]
+            digest = hashlib.sha256(query.encode()).hexdigest()[:32]
             name = f"{segments[-1]}?sha256={digest}"
     return str(PurePosixPath(host, *segments[:-1], name))

@@ -165,8 +165,13 @@ def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> 
 
 
 def _root_message(error) -> str:
-    """The innermost cause of a Dagster step error: the parser's or fetcher's own message."""
-    while error.cause is not None:
+    """The first line of the project's own exception under Dagster's wrappers.
+
+    Dagster wraps a step's exception; the first cause that is not Dagster's is ours (a parse error
+    naming file and line, a fetch error naming source and URL). Its own causes are not followed:
+    they are the detail it already summarises.
+    """
+    while error.cause is not None and error.cls_name.startswith("Dagster"):
         error = error.cause
     lines = [line for line in (error.message or "").splitlines() if line.strip()]
-    return lines[0].strip() if lines else str(error)
+    return lines[0].strip() if lines else error.cls_name

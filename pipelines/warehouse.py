@@ -199,9 +199,12 @@ def publish(settings: Settings) -> dict:
     version = code_version()
     published = settings.published_db
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-    # The lock is held until the copy is complete: no other writer may touch the working copy
-    # between the checks and the copy, or the published file could hold unchecked data.
+    # The writer lock is held from the checks to the rename: no other writer may touch the working
+    # copy between the checks and the copy, and no other publish can be half way, so any publish
+    # copy found here was left by a killed process.
     with writer_lock(settings):
+        for leftover in published.parent.glob(f".{published.name}.*.tmp"):
+            leftover.unlink()
         with _open_build(settings) as con:
             outcomes = run_blocking_checks(con)
             failed = [o for o in outcomes if not o.passed]
@@ -213,18 +216,18 @@ def publish(settings: Settings) -> dict:
             ).fetchone()[0]
             con.execute("CHECKPOINT")
         shutil.copyfile(settings.build_db, tmp)
-    # The publish is recorded in the copy itself, so a publish killed before the rename leaves no
-    # trace of itself in any file readers or later publishes see.
-    entry = [datetime.now(timezone.utc), version, len(outcomes), tables]
-    with duckdb.connect(str(tmp)) as copy:
-        copy.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
-        copy.execute("CHECKPOINT")
-    _fsync_file(tmp)
-    os.replace(tmp, published)
-    _fsync_dir(published.parent)
-    # Keep the history in the working copy too, now that the publish happened.
-    with build_connection(settings) as con:
-        con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
+        # The publish is recorded in the copy itself, so a publish killed before the rename leaves
+        # no trace of itself in any file readers or later publishes see.
+        entry = [datetime.now(timezone.utc), version, len(outcomes), tables]
+        with duckdb.connect(str(tmp)) as copy:
+            copy.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
+            copy.execute("CHECKPOINT")
+        _fsync_file(tmp)
+        os.replace(tmp, published)
+        _fsync_dir(published.parent)
+        # Keep the history in the working copy too, now that the publish happened.
+        with _open_build(settings) as con:
+            con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
     manifest = export_parquet(settings, version)
     return {"published": str(published), "checks_passed": len(outcomes), "tables": tables, "exports": manifest["directory"]}
 

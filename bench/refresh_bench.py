@@ -1,0 +1,161 @@
+"""Refresh benchmark: cold, no-op and one-changed-source refreshes, each beside its floor.
+
+    .venv/bin/python bench/refresh_bench.py [--real-mirror PATH] [--skip-real]
+
+Every refresh is `python -m pipelines.cli refresh` in a child process on a temporary TLW_HOME,
+measured with os.wait4: wall time, CPU time (user+system) and peak RSS of that child. Figures:
+
+1. the fixture mirror (tests/fixtures/mirror, copied to a temporary directory): a cold full
+   refresh (empty TLW_HOME), a no-op refresh (nothing changed: no asset should run), and a refresh
+   after one file changed (one new FRED observation: only `fred` and its downstream should run);
+2. the real mirror (../shared/sources/mirror, read in place, TLW_MIRROR_MISSING=skip for the
+   sources it lacks): a cold full refresh and a no-op refresh.
+
+Beside each cold refresh: the floor (bench/floor.py: the same raw bodies parsed and loaded by the
+project's parsers into a fresh DuckDB, SQL models and blocking checks, no Dagster) and the ratio
+refresh / floor, the orchestration overhead. Assets run = ASSET_MATERIALIZATION events in the
+run's Dagster event log. Prints figures only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    FIXTURE_MIRROR, REAL_MIRROR, Measured, clean_env, copy_mirror, fixture_fred_series, floor, machine,
+    refresh, row, sources_line,
+)
+
+HEADER = row("refresh", "wall s", "CPU s", "peak MB", "floor s", "ratio") + "  assets run / sources"
+
+
+def assets_run(home: Path, before: set[str]) -> int | str:
+    """ASSET_MATERIALIZATION events in the Dagster run(s) started since `before` was listed."""
+    runs = home / "dagster" / "history" / "runs"
+    new = [p for p in runs.glob("*.db") if p.name != "index.db" and p.name not in before] if runs.is_dir() else []
+    if not new:
+        return 0
+    total = 0
+    for db in new:
+        with sqlite3.connect(db) as con:
+            total += con.execute("SELECT count(*) FROM event_logs WHERE dagster_event_type = 'ASSET_MATERIALIZATION'").fetchone()[0]
+    return total
+
+
+def run_dbs(home: Path) -> set[str]:
+    runs = home / "dagster" / "history" / "runs"
+    return {p.name for p in runs.glob("*.db")} if runs.is_dir() else set()
+
+
+def report(label: str, measured: Measured, home: Path, before: set[str], floor_s: float | None = None) -> None:
+    status = "" if measured.ok() else f"  EXIT {measured.returncode}"
+    ratio = f"{measured.wall_s / floor_s:.1f}x" if floor_s else ""
+    floor_text = f"{floor_s:.2f}" if floor_s else ""
+    print(row(label, measured.wall_s, measured.cpu_s, f"{measured.peak_rss_mb:.0f}", floor_text, ratio)
+          + f"  {assets_run(home, before)} / {sources_line(measured)}{status}", flush=True)
+    if not measured.ok():
+        errors = [l for l in (measured.stdout + measured.stderr).splitlines() if l.startswith(("error", "  FAILED"))]
+        for line in errors[:5]:
+            print(f"    {line[:200]}")
+
+
+def skipped_sources(measured: Measured) -> list[str]:
+    """Sources a refresh skipped: TLW_SKIP_SOURCES (stdout) or not in the mirror (Dagster warnings)."""
+    names = [l.split()[1].rstrip(":") for l in measured.stdout.splitlines() if l.startswith("skipped")]
+    for line in measured.stderr.splitlines():
+        if "skipped, not in mirror" in line:
+            names.append(line.split(" - ")[-1].split(":", 1)[0].strip())
+    return sorted(set(names))
+
+
+def print_floor(label: str, home: Path) -> float:
+    measured, phases = floor(home)
+    detail = ", ".join(f"{k[:-2]} {v:.2f}" for k, v in phases.items() if k.endswith("_s"))
+    failed = f"; failed checks: {phases['failed_checks']}" if phases["failed_checks"] else ""
+    print(f"    floor of {label}: {measured.wall_s:.2f} s wall (process incl. imports), {measured.cpu_s:.2f} s CPU, "
+          f"{measured.peak_rss_mb:.0f} MB peak; in-process phases s: {detail}; {phases['rows_loaded']} rows from "
+          f"{phases['raw_bytes'] / 1e6:.2f} MB raw{failed}", flush=True)
+    return measured.wall_s
+
+
+def add_fred_observation(mirror: Path) -> str:
+    """One more daily observation at the end of DEXJPUS: a changed source whose data stay valid."""
+    path = mirror / "fred.stlouisfed.org" / "graph" / "fredgraph.csv?id=DEXJPUS"
+    text = path.read_text()
+    last = [l for l in text.splitlines() if l.strip()][-1]
+    day = date.fromisoformat(last.split(",")[0]) + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    path.write_text(text.rstrip("\r\n") + newline + f"{day.isoformat()},{last.split(',')[1] or '150.00'}" + newline)
+    return f"fred (DEXJPUS + {day})"
+
+
+def bench_fixture(scratch: Path) -> None:
+    mirror = copy_mirror(FIXTURE_MIRROR, scratch / "fixture-mirror")
+    home = scratch / "fixture-home"
+    env = clean_env(
+        TLW_HOME=str(home), TLW_MIRROR=str(mirror), TLW_MIRROR_MISSING="skip", TLW_FR_PER_PAGE="5",
+        TLW_FRED_SERIES=fixture_fred_series(mirror),
+    )
+    print(f"\nfixture mirror (tests/fixtures/mirror copied to {mirror})")
+    print(HEADER)
+    before = run_dbs(home)
+    cold = refresh(env)
+    floor_s = print_floor("cold", home) if cold.ok() else None
+    report("cold full refresh", cold, home, before, floor_s)
+    print(f"    skipped (not in this mirror): {', '.join(skipped_sources(cold)) or 'none'}"
+          " (the fixture debt pages are written for page size 3, the default is 10000)")
+    before = run_dbs(home)
+    report("no-op refresh", refresh(env), home, before)
+    changed = add_fred_observation(mirror)
+    before = run_dbs(home)
+    print(f"    changed file: {changed}")
+    report("one changed source (fred)", refresh(env), home, before)
+
+
+def bench_real(scratch: Path, mirror: Path) -> None:
+    if not mirror.is_dir():
+        print(f"\nreal mirror: {mirror} not found, skipped")
+        return
+    home = scratch / "real-home"
+    # The FRED series this mirror holds (the default list starts with one it lacks, and a FileSource
+    # with a missing file is skipped whole).
+    env = clean_env(TLW_HOME=str(home), TLW_MIRROR=str(mirror), TLW_MIRROR_MISSING="skip",
+                    TLW_FRED_SERIES=fixture_fred_series(mirror))
+    print(f"\nreal mirror ({mirror}, read in place; TLW_MIRROR_MISSING=skip for what it lacks; "
+          f"TLW_FRED_SERIES={env['TLW_FRED_SERIES']})")
+    print(HEADER)
+    before = run_dbs(home)
+    cold = refresh(env)
+    floor_s = print_floor("cold", home)
+    report("cold full refresh", cold, home, before, floor_s)
+    print(f"    skipped (not in this mirror): {', '.join(skipped_sources(cold)) or 'none'}")
+    before = run_dbs(home)
+    report("no-op refresh", refresh(env), home, before)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real-mirror", type=Path, default=REAL_MIRROR)
+    parser.add_argument("--skip-real", action="store_true")
+    args = parser.parse_args()
+    print("== refresh benchmark ==")
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="tlw-bench-") as scratch:
+        bench_fixture(Path(scratch))
+        if not args.skip_real:
+            bench_real(Path(scratch), args.real_mirror)
+    print("\nratio = refresh wall / floor wall (both whole processes, imports included). "
+          "Targets (issue 7): cold <= 20 s, no-op <= 5 s with no asset run, one change runs only its downstream.")
+
+
+if __name__ == "__main__":
+    main()
