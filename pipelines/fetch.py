@@ -59,7 +59,8 @@ class FetchResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # Microseconds: two bodies of one URL fetched within a second must still be ordered.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def looks_like_html(body: bytes) -> bool:

@@ -2,14 +2,9 @@
 -- blocking: true
 -- description: In the latest MOF intervention file (the one core publishes), each printed quarter total equals the sum of that quarter's daily operations within printed rounding: MOF rounds every day and the total separately to 100 million yen, so n daily rows may miss the total by up to (n + 1) / 2 units of 100 million yen. Daily rows in a quarter without a printed total fail too. Problems name the quarter, the line of the total and the file; a corrected file fetched later clears them.
 WITH latest AS (
-    -- The same vintage rule as core.fct_fx_interventions and core.fct_fx_intervention_quarters.
-    SELECT i.raw_sha256
-    FROM staging.mof_interventions i
-    LEFT JOIN (SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-               WHERE source = 'mof_interventions' GROUP BY raw_sha256) l USING (raw_sha256)
-    GROUP BY i.raw_sha256
-    ORDER BY max(i.fetched_at) DESC, max(l.loaded_at) DESC NULLS LAST, i.raw_sha256
-    LIMIT 1
+    -- The newest body fetched (fetched_at is recorded to the microsecond).
+    SELECT arg_max(raw_sha256, fetched_at) AS raw_sha256, max(fetched_at) AS fetched_at
+    FROM staging.mof_interventions
 ),
 rows AS (
     SELECT i.* FROM staging.mof_interventions i JOIN latest USING (raw_sha256)

@@ -5,9 +5,7 @@ WITH records AS (
     SELECT DISTINCT ON (record_date) record_date, debt_held_public_usd, intragov_hold_usd, tot_pub_debt_out_usd,
            raw_sha256, source_url
     FROM staging.debt_to_penny
-    LEFT JOIN (SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-               WHERE source = 'debt_to_penny' GROUP BY raw_sha256) l USING (raw_sha256)
-    ORDER BY record_date, fetched_at DESC, l.loaded_at DESC NULLS LAST
+    ORDER BY record_date, fetched_at DESC
 )
 SELECT record_date, debt_held_public_usd, intragov_hold_usd, tot_pub_debt_out_usd, raw_sha256,
        CASE WHEN tot_pub_debt_out_usd IS NULL OR NOT tot_pub_debt_out_usd BETWEEN 1e12 AND 1e14

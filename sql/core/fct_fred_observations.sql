@@ -1,16 +1,13 @@
 -- question: What value did each FRED series we load have at each date, in which unit, in every vintage fetched?
 -- depends_on: staging.fred, staging.fred_series
 CREATE OR REPLACE TABLE core.fct_fred_observations AS
--- Two bodies of one series fetched on the same day must not double a row: the one fetched (then
--- loaded, fetched_at having one-second resolution) last is that day's vintage. The unit comes from the series table, never from the values.
+-- Two bodies of one series fetched on the same day must not double a row: the one fetched last is that day's vintage. The unit comes from the series table, never from the values.
 SELECT DISTINCT ON (o.series_id, o.obs_date, CAST(timezone('UTC', o.fetched_at) AS DATE))
        o.series_id, o.obs_date, o.value, s.unit,
        CAST(timezone('UTC', o.fetched_at) AS DATE) AS vintage
 FROM staging.fred o
 LEFT JOIN staging.fred_series s USING (series_id)
-LEFT JOIN (SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-           WHERE source = 'fred' GROUP BY raw_sha256) l ON l.raw_sha256 = o.raw_sha256
-ORDER BY o.series_id, o.obs_date, CAST(timezone('UTC', o.fetched_at) AS DATE), o.fetched_at DESC, l.loaded_at DESC NULLS LAST;
+ORDER BY o.series_id, o.obs_date, CAST(timezone('UTC', o.fetched_at) AS DATE), o.fetched_at DESC;
 
 COMMENT ON TABLE core.fct_fred_observations IS 'Every observation of every FRED series loaded (TLW_FRED_SERIES), long format, in every vintage fetched. Series, units and meaning: staging.fred_series (pipelines/sources/fred.py SERIES). Reserves series are also in core.fct_reserves.';
 COMMENT ON COLUMN core.fct_fred_observations.series_id IS 'FRED series id, e.g. TRESEGCNM052N, FDHBFIN, DEXJPUS.';

@@ -5,15 +5,9 @@ CREATE OR REPLACE TABLE core.fct_fx_interventions AS
 -- quarter at a time, so the newest body loaded is the complete answer (earlier bodies stay in
 -- staging.mof_interventions for audit). Keeping one vintage means sums over dates never double.
 WITH latest AS (
-    -- Newest fetch first; fetched_at has one-second resolution, so two bodies fetched within the
-    -- same second are ordered by when they were loaded (meta.load_log).
-    SELECT i.raw_sha256, max(i.fetched_at) AS fetched_at
-    FROM staging.mof_interventions i
-    LEFT JOIN (SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-               WHERE source = 'mof_interventions' GROUP BY raw_sha256) l USING (raw_sha256)
-    GROUP BY i.raw_sha256
-    ORDER BY max(i.fetched_at) DESC, max(l.loaded_at) DESC NULLS LAST, i.raw_sha256
-    LIMIT 1
+    -- The newest body fetched (fetched_at is recorded to the microsecond).
+    SELECT arg_max(raw_sha256, fetched_at) AS raw_sha256, max(fetched_at) AS fetched_at
+    FROM staging.mof_interventions
 )
 SELECT 'JPN' AS iso3, i.intervention_date, i.amount_100m_jpy / 10.0 AS amount_jpy_bn, i.side,
        i.currency_pair, 'mof_interventions' AS source,

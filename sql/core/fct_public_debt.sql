@@ -3,12 +3,9 @@
 CREATE OR REPLACE TABLE core.fct_public_debt AS
 WITH records AS (
     -- A record re-requested (full-history refresh) is held twice: keep the copy fetched last.
-    -- (fetched_at has one-second resolution: load order breaks a tie).
     SELECT DISTINCT ON (record_date) record_date, debt_held_public_usd, intragov_hold_usd, tot_pub_debt_out_usd
     FROM staging.debt_to_penny
-    LEFT JOIN (SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-               WHERE source = 'debt_to_penny' GROUP BY raw_sha256) l USING (raw_sha256)
-    ORDER BY record_date, fetched_at DESC, l.loaded_at DESC NULLS LAST
+    ORDER BY record_date, fetched_at DESC
 )
 SELECT DISTINCT ON (date_trunc('month', record_date))
        CAST(date_trunc('month', record_date) AS DATE) AS ref_month,

@@ -1,13 +1,7 @@
 -- question: How large were each holder's official reserves at each month end, by component where the source gives them, in every vintage published?
 -- depends_on: staging.mof_reserves, staging.fred, staging.fred_series
 CREATE OR REPLACE TABLE core.fct_reserves AS
-WITH loads AS (
-    -- When each body was loaded: orders two bodies fetched within the same second (fetched_at has
-    -- one-second resolution).
-    SELECT raw_sha256, max(loaded_at) AS loaded_at FROM meta.load_log
-    WHERE source IN ('mof_reserves', 'fred') GROUP BY raw_sha256
-),
-mof AS (
+WITH mof AS (
     -- Japan MOF: total including gold, every component; nil cells were typed as the parser's
     -- docstring says (0 for headline items, NULL for other reserve assets before 2006-03).
     SELECT 'JPN' AS iso3, ref_month,
@@ -15,9 +9,8 @@ mof AS (
            fx_reserves_usd_mn, securities_usd_mn, deposits_usd_mn, imf_position_usd_mn,
            sdr_usd_mn, gold_usd_mn, gold_moz, other_reserve_assets_usd_mn,
            'total_incl_gold' AS measure, 'mof_reserves' AS source,
-           CAST(timezone('UTC', fetched_at) AS DATE) AS vintage, raw_sha256, fetched_at, l.loaded_at
+           CAST(timezone('UTC', fetched_at) AS DATE) AS vintage, raw_sha256, fetched_at
     FROM staging.mof_reserves
-    LEFT JOIN loads l USING (raw_sha256)
 ),
 fred AS (
     -- FRED (IMF IFS) total reserves excluding gold: which country and measure a series is comes
@@ -29,21 +22,20 @@ fred AS (
            CAST(NULL AS BIGINT) AS sdr_usd_mn, CAST(NULL AS BIGINT) AS gold_usd_mn,
            CAST(NULL AS DOUBLE) AS gold_moz, CAST(NULL AS BIGINT) AS other_reserve_assets_usd_mn,
            s.measure, 'fred' AS source,
-           CAST(timezone('UTC', o.fetched_at) AS DATE) AS vintage, o.raw_sha256, o.fetched_at, l.loaded_at
+           CAST(timezone('UTC', o.fetched_at) AS DATE) AS vintage, o.raw_sha256, o.fetched_at
     FROM staging.fred o
     JOIN staging.fred_series s USING (series_id)
-    LEFT JOIN loads l ON l.raw_sha256 = o.raw_sha256
     WHERE s.measure = 'total_excl_gold' AND s.iso3 IS NOT NULL AND s.unit = 'usd_mn'
       AND s.frequency = 'monthly' AND o.value IS NOT NULL
 )
 -- Two bodies fetched on the same day (a same-day revision) must not double a row: the one fetched
--- (then loaded) last is that day's vintage.
+-- last (to the microsecond) is that day's vintage.
 SELECT DISTINCT ON (iso3, ref_month, measure, source, vintage)
        iso3, ref_month, total_reserves_usd_mn, fx_reserves_usd_mn, securities_usd_mn, deposits_usd_mn,
        imf_position_usd_mn, sdr_usd_mn, gold_usd_mn, gold_moz, other_reserve_assets_usd_mn,
        measure, source, vintage, raw_sha256
 FROM (SELECT * FROM mof UNION ALL BY NAME SELECT * FROM fred)
-ORDER BY iso3, ref_month, measure, source, vintage, fetched_at DESC, loaded_at DESC NULLS LAST;
+ORDER BY iso3, ref_month, measure, source, vintage, fetched_at DESC;
 
 COMMENT ON TABLE core.fct_reserves IS 'Official reserve assets by holder and month end, in every vintage loaded: Japan from MOF (total including gold, with components), other holders and Japan from FRED/IMF IFS (total excluding gold, no components). The two measures differ by gold and by valuation, never add or mix them; core.reserves is the latest-vintage view.';
 COMMENT ON COLUMN core.fct_reserves.iso3 IS 'Reserve holder, ISO 3166 alpha-3 (JPN for MOF; from staging.fred_series for FRED series).';
