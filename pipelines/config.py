@@ -1,6 +1,8 @@
-"""Settings from TLW_* environment variables: the one place that reads them.
+"""Settings from TLW_* environment variables.
 
 Every variable is documented in the README's Configuration section; nothing here is a secret.
+Two that only one source family uses are read beside it: TLW_FR_PER_PAGE and TLW_TARIFF_REGISTER
+(pipelines/defs/tariffs).
 """
 
 from __future__ import annotations
