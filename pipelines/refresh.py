@@ -13,13 +13,11 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 import duckdb
 
-from pipelines import warehouse
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.fetch import Fetcher, FetchError
 from pipelines.ingest import Source

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from pipelines.config import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_MIRROR = FIXTURES / "mirror"
@@ -30,3 +33,36 @@ def real_sources() -> Path:
 def fixture_mirror() -> Path:
     """Our own small files in the official formats, laid out like the official URLs."""
     return FIXTURE_MIRROR
+
+
+def fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
+    """A refresh from the fixture mirror: every source, full history (the incremental URLs of the
+    paged APIs are not in the fixture mirror), the page sizes the fixture pages were written for."""
+    from pipelines.defs import debt
+
+    folder = mirror / "fred.stlouisfed.org" / "graph"
+    mp.setattr(debt, "PAGE_SIZE", 3)
+    mp.setenv("TLW_HOME", str(home))
+    mp.setenv("TLW_MIRROR", str(mirror))
+    mp.setenv("DAGSTER_HOME", str(home / "dagster"))
+    mp.setenv("TLW_FULL_HISTORY", "1")
+    mp.setenv("TLW_FR_PER_PAGE", "5")
+    mp.setenv("TLW_FRED_SERIES", ",".join(sorted(p.name.split("?id=", 1)[1] for p in folder.glob("fredgraph.csv?id=*"))))
+    for name in ("TLW_SKIP_SOURCES", "TLW_MIRROR_MISSING", "TLW_TARIFF_REGISTER"):
+        mp.delenv(name, raising=False)
+
+
+def publish_fixture_mirror(root: Path) -> Path:
+    """Copy the fixture mirror under `root` and publish a full refresh from it into `root/home`.
+
+    For module-scoped fixtures: one refresh serves every test of a module. Returns `root`.
+    """
+    from pipelines.refresh import run_refresh
+
+    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, root / "home", root / "mirror")
+        outcome = run_refresh(Settings.from_env())
+    assert outcome.success, outcome.failures
+    assert not outcome.skipped_sources
+    return root

@@ -18,7 +18,7 @@ from pipelines import calendars
 from pipelines.config import Settings
 from pipelines.defs.sources import ALL_SOURCES
 from pipelines.sql_files import checks, models
-from tests.conftest import FIXTURE_MIRROR
+from tests.conftest import fixture_env, publish_fixture_mirror
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
@@ -239,36 +239,10 @@ def test_schedule_evaluated_at_a_given_time_before_any_publish(
 # ---------------------------------------------------------------- the release sensor against a mirror
 
 
-def fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
-    """A refresh from the fixture mirror: every source, full history (the incremental URLs of the
-    paged APIs are not in the fixture mirror), the page sizes the fixture pages were written for."""
-    from pipelines.defs import debt
-
-    folder = mirror / "fred.stlouisfed.org" / "graph"
-    mp.setattr(debt, "PAGE_SIZE", 3)
-    mp.setenv("TLW_HOME", str(home))
-    mp.setenv("TLW_MIRROR", str(mirror))
-    mp.setenv("DAGSTER_HOME", str(home / "dagster"))
-    mp.setenv("TLW_FULL_HISTORY", "1")
-    mp.setenv("TLW_FR_PER_PAGE", "5")
-    mp.setenv("TLW_FRED_SERIES", ",".join(sorted(p.name.split("?id=", 1)[1] for p in folder.glob("fredgraph.csv?id=*"))))
-    for name in ("TLW_SKIP_SOURCES", "TLW_MIRROR_MISSING", "TLW_TARIFF_REGISTER"):
-        mp.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """One full refresh from the fixture mirror, published once for the module."""
-    from pipelines.refresh import run_refresh
-
-    root = tmp_path_factory.mktemp("published")
-    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, root / "home", root / "mirror")
-        outcome = run_refresh(Settings.from_env())
-    assert outcome.success, outcome.failures
-    assert not outcome.skipped_sources
-    return root
+    return publish_fixture_mirror(tmp_path_factory.mktemp("published"))
 
 
 @pytest.fixture

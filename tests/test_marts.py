@@ -408,7 +408,7 @@ def test_asof_macro_never_leaks_later_vintages(tmp_path, monkeypatch, fixture_mi
     assert query(settings, "SELECT vintage, holdings_usd_bn FROM core.fct_treasury_holdings WHERE iso3 = 'JPN' AND ref_month = '2025-06-01' AND source = 'tic_table5' ORDER BY vintage") == [
         (first, 1147.9), (later, 1149.9)]
     assert query(settings, "SELECT holdings_usd_bn FROM core.treasury_holdings WHERE iso3 = 'JPN' AND ref_month = '2025-06-01'") == [(1149.9,)]
-    asof = f"SELECT holdings_usd_bn, vintage FROM core.treasury_holdings_asof(DATE '{{}}') WHERE iso3 = 'JPN' AND ref_month = '2025-06-01'"
+    asof = "SELECT holdings_usd_bn, vintage FROM core.treasury_holdings_asof(DATE '{}') WHERE iso3 = 'JPN' AND ref_month = '2025-06-01'"
     assert query(settings, asof.format(first)) == [(1147.9, first)]
     assert query(settings, asof.format("2099-01-14")) == [(1147.9, first)]
     assert query(settings, asof.format("2099-01-15")) == [(1149.9, later)]

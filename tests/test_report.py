@@ -21,8 +21,7 @@ import pytest
 
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.report import run_report
-from tests.conftest import FIXTURE_MIRROR
-from tests.test_automation import fixture_env
+from tests.conftest import fixture_env, publish_fixture_mirror
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,15 +34,7 @@ CHARTS = ("chart-holders", "chart-japan")
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    from pipelines.refresh import run_refresh
-
-    root = tmp_path_factory.mktemp("report")
-    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, root / "home", root / "mirror")  # TLW_HOME, TLW_MIRROR, TLW_FR_PER_PAGE=5, TLW_FULL_HISTORY=1, ...
-        outcome = run_refresh(Settings.from_env())
-    assert outcome.success, outcome.failures
-    return root
+    return publish_fixture_mirror(tmp_path_factory.mktemp("report"))
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from pipelines.config import Settings
 from pipelines.defs.sources import ALL_SOURCES
 from pipelines.raw_archive import RawArchive
 from pipelines.status import run_status
-from tests.conftest import FIXTURE_MIRROR
 from tests.loopback import LoopbackServer, Reply
-from tests.test_automation import fixture_env
+from tests.conftest import fixture_env, publish_fixture_mirror
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
@@ -29,15 +28,7 @@ TIC_TABLE5_URL = "https://" + TIC_TABLE5
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    from pipelines.refresh import run_refresh
-
-    root = tmp_path_factory.mktemp("status")
-    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, root / "home", root / "mirror")
-        outcome = run_refresh(Settings.from_env())
-    assert outcome.success, outcome.failures
-    return root
+    return publish_fixture_mirror(tmp_path_factory.mktemp("status"))
 
 
 @pytest.fixture
