@@ -11,7 +11,6 @@ WORKPLACE_MIRROR := $(wildcard ../shared/sources/mirror)
 ifeq ($(origin TLW_MIRROR), undefined)
 ifneq ($(WORKPLACE_MIRROR),)
 export TLW_MIRROR := $(abspath $(WORKPLACE_MIRROR))
-export TLW_MIRROR_MISSING ?= skip
 endif
 endif
 

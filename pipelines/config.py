@@ -52,7 +52,9 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         env = os.environ
-        missing_policy = env.get("TLW_MIRROR_MISSING", "fail").strip().lower()
+        # A mirror holds what someone saved: by default a source it lacks is skipped and named
+        # in the refresh summary and `tlw status`, not a failure of the whole refresh.
+        missing_policy = env.get("TLW_MIRROR_MISSING", "skip").strip().lower()
         if missing_policy not in ("fail", "skip"):
             raise ValueError(f"TLW_MIRROR_MISSING={missing_policy!r}: expected 'fail' or 'skip'")
         return cls(
