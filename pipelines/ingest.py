@@ -31,6 +31,11 @@ PageParser = Callable[[bytes, str], tuple[pl.DataFrame, "str | None"]]
 UrlPlan = Callable[[Settings, duckdb.DuckDBPyConnection], Sequence[str]]
 
 
+def single_url(url: str) -> UrlPlan:
+    """The URL plan of a source that is one fixed official file."""
+    return lambda settings, con: [url]
+
+
 @dataclass(frozen=True)
 class IngestReport:
     source: str

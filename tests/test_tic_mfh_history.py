@@ -16,6 +16,7 @@ import pytest
 
 from pipelines.sources import tic_mfh_history
 from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import edit
 from pipelines.sources.tic_common import clean_label
 
 DOCS = "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents"
@@ -298,12 +299,6 @@ def test_fixture_line_endings(fx, body, variant):
 
 
 # ----------------------------------------------------------------------------- errors
-
-def edit(body: bytes, old: str, new: str) -> bytes:
-    text = body.decode()
-    assert text.count(old) >= 1, old
-    return text.replace(old, new, 1).encode()
-
 
 def parse_error(data: bytes) -> pytest.ExceptionInfo:
     with pytest.raises(SourceFormatError) as exc:

@@ -16,6 +16,7 @@ import pytest
 
 from pipelines.sources import tic_table3, tic_table5
 from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import edit, expect_format_error
 
 DOCS = "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents"
 URL = f"https://{DOCS}/slt_table3.txt"
@@ -153,19 +154,7 @@ def test_agrees_with_table5_fixture(fx, fixture_mirror):
 # ----------------------------------------------------------------------------- errors
 
 def parse_error(data: bytes, line: int | None) -> SourceFormatError:
-    with pytest.raises(SourceFormatError) as exc:
-        tic_table3.parse(data, URL)
-    err = exc.value
-    assert (err.source, err.url, err.line) == (SOURCE, URL, line)
-    assert f"[{SOURCE}]" in str(err) and URL in str(err)
-    if line is not None:
-        assert f", line {line}: " in str(err)
-    return err
-
-
-def edit(body: bytes, old: str, new: str) -> bytes:
-    assert old.encode() in body, old
-    return body.replace(old.encode(), new.encode(), 1)
+    return expect_format_error(tic_table3.parse, data, URL, SOURCE, line)
 
 
 def test_error_not_millions(body):

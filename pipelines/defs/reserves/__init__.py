@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest import FileSource, SeedSource
+from pipelines.ingest import FileSource, SeedSource, single_url
 from pipelines.sources import fred, mof_interventions, mof_reserves
 
 MOF_RESERVES_URL = (
@@ -34,10 +34,6 @@ MOF_INTERVENTIONS_URL = (
 
 class UnknownFredSeries(ValueError):
     """TLW_FRED_SERIES names a series whose unit and meaning the project has not recorded."""
-
-
-def _one(url: str):
-    return lambda settings, con: [url]
 
 
 def fred_series_ids(settings) -> tuple[str, ...]:
@@ -92,7 +88,7 @@ SOURCES = [
             "since 2000-04, USD millions (gold also in million fine troy ounces); every vintage kept, MOF "
             "revises past months."
         ),
-        urls=_one(MOF_RESERVES_URL),
+        urls=single_url(MOF_RESERVES_URL),
         parse=mof_reserves.parse,
     ),
     FileSource(
@@ -102,7 +98,7 @@ SOURCES = [
             "Japan MOF foreign exchange intervention operations: daily amounts and printed quarter totals "
             "since 1991-04, 100 million yen, with side (yen bought or sold) and currency pair."
         ),
-        urls=_one(MOF_INTERVENTIONS_URL),
+        urls=single_url(MOF_INTERVENTIONS_URL),
         parse=mof_interventions.parse,
     ),
     FileSource(
