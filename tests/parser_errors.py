@@ -15,8 +15,11 @@ def edit(body: bytes, old: str, new: str) -> bytes:
     return body.replace(old.encode(), new.encode(), 1)
 
 
-def expect_format_error(parse: Callable, data: bytes, url: str, source: str, line: int | None) -> SourceFormatError:
-    """The error `parse` raises on `data`, checked to name the source, the URL and the line."""
+def expect_format_error(
+    parse: Callable, data: bytes, url: str, source: str, line: int | None, *words: str
+) -> SourceFormatError:
+    """The error `parse` raises on `data`, checked to name the source, the URL, the line and
+    every one of `words`."""
     with pytest.raises(SourceFormatError) as caught:
         parse(data, url)
     err = caught.value
@@ -24,4 +27,6 @@ def expect_format_error(parse: Callable, data: bytes, url: str, source: str, lin
     assert f"[{source}]" in str(err) and url in str(err)
     if line is not None:
         assert f", line {line}: " in str(err)
+    for word in words:
+        assert word in str(err), str(err)
     return err

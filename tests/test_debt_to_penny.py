@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import debt_to_penny
-from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import expect_format_error
 
 BASE = debt_to_penny.BASE_URL
 FIELDS = "fields=record_date,debt_held_public_amt,intragov_hold_amt,tot_pub_debt_out_amt"
@@ -110,16 +110,7 @@ URL = debt_to_penny.page_url(date(2024, 11, 25), page_size=1)
 
 
 def _raises(body: bytes, line: int | None, *words: str) -> None:
-    with pytest.raises(SourceFormatError) as info:
-        debt_to_penny.parse_page(body, URL)
-    message = str(info.value)
-    assert "[debt_to_penny]" in message and URL in message
-    assert info.value.line == line
-    if line is not None:
-        assert f"line {line}" in message
-    for word in words:
-        assert word in message, message
-
+    expect_format_error(debt_to_penny.parse_page, body, URL, "debt_to_penny", line, *words)
 
 def _bytes(doc) -> bytes:
     return json.dumps(doc, indent=1).encode()

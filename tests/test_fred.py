@@ -12,7 +12,7 @@ import pytest
 from pipelines.iso3166 import ISO3166_ALPHA3
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import fred, mof_reserves
-from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import expect_format_error
 
 
 def _body(root: Path, series_id: str) -> bytes:
@@ -129,14 +129,7 @@ def test_fixture_dexjpus_holidays(fixture_mirror: Path):
 
 
 def _raises(body: bytes, url: str, line: int, *words: str) -> None:
-    with pytest.raises(SourceFormatError) as info:
-        fred.parse(body, url)
-    message = str(info.value)
-    assert "[fred]" in message and url in message and f"line {line}" in message
-    assert info.value.line == line
-    for word in words:
-        assert word in message, message
-
+    expect_format_error(fred.parse, body, url, "fred", line, *words)
 
 URL_JP = "https://fred.stlouisfed.org/graph/fredgraph.csv?id=TRESEGJPM052N"
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import mof_interventions
-from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import expect_format_error
 
 URL = ("https://www.mof.go.jp/english/policy/international_policy/reference/feio/"
        "foreign_exchange_intervention_operations.csv")
@@ -185,16 +185,7 @@ def test_check_quarter_totals_rounding_bound():
 
 
 def _raises(body: bytes, line: int | None, *words: str) -> None:
-    with pytest.raises(SourceFormatError) as info:
-        mof_interventions.parse(body, URL)
-    message = str(info.value)
-    assert "[mof_interventions]" in message and URL in message
-    assert info.value.line == line
-    if line is not None:
-        assert f"line {line}" in message
-    for word in words:
-        assert word in message, message
-
+    expect_format_error(mof_interventions.parse, body, URL, "mof_interventions", line, *words)
 
 def _sub(body: bytes, old: str, new: str) -> bytes:
     assert body.count(old.encode("cp932")) == 1, old

@@ -13,6 +13,7 @@ import pytest
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import mof_reserves
 from pipelines.sources.errors import SourceFormatError
+from tests.parser_errors import expect_format_error
 
 URL = "https://www.mof.go.jp/policy/international_policy/reference/official_reserve_assets/historical.csv"
 REL = mirror_relpath(URL)
@@ -165,18 +166,7 @@ def _edit(body: bytes, line: int, col: int, value: str) -> bytes:
 
 
 def _raises(body: bytes, line: int | None, *words: str) -> SourceFormatError:
-    with pytest.raises(SourceFormatError) as info:
-        mof_reserves.parse(body, URL)
-    err = info.value
-    message = str(err)
-    assert "[mof_reserves]" in message and URL in message
-    assert err.line == line
-    if line is not None:
-        assert f"line {line}" in message
-    for word in words:
-        assert word in message
-    return err
-
+    return expect_format_error(mof_reserves.parse, body, URL, "mof_reserves", line, *words)
 
 def test_error_column_count(body):
     rows = body.split(b"\r\n")
