@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipelines import warehouse
 from pipelines.config import Settings
-from pipelines.defs.sources import ALL_SOURCES
+from pipelines.catalog import ALL_SOURCES
 from pipelines.ingest import FileSource, PagedSource
 from pipelines.sql_files import models
 

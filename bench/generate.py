@@ -144,7 +144,7 @@ def _next_business_day(d: date) -> date:
 
 
 def debt_pages(scale: float) -> tuple[dict[str, bytes], dict]:
-    from pipelines.defs import debt
+    from pipelines.catalog import debt
     from pipelines.sources import debt_to_penny
 
     size = getattr(debt, "PAGE_SIZE", 10000)

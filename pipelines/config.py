@@ -2,7 +2,7 @@
 
 Every variable is documented in the README's Configuration section; nothing here is a secret.
 Two that only one source family uses are read beside it: TLW_FR_PER_PAGE and TLW_TARIFF_REGISTER
-(pipelines/defs/tariffs).
+(pipelines/catalog/tariffs.py).
 """
 
 from __future__ import annotations

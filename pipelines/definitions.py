@@ -1,10 +1,10 @@
-"""The Dagster code location: thin, it only collects what the defs/ folders declare."""
+"""The Dagster code location: thin, it builds the definitions from the source catalogue and the SQL files."""
 
 import dagster as dg
 
 from pipelines.defs.automation import build_release_sensor, build_schedules, freshness_policies
 from pipelines.defs.factory import build_all
-from pipelines.defs.sources import ALL_SOURCES
+from pipelines.catalog import ALL_SOURCES
 
 assets, asset_checks = build_all(ALL_SOURCES, freshness_policies(ALL_SOURCES))
 

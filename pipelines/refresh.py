@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 import dagster as dg
-import duckdb
 
+from pipelines.catalog import ALL_SOURCES
 from pipelines.config import REPO_ROOT, Settings
-from pipelines.fetch import Fetcher, FetchError
-from pipelines.ingest import Source
+from pipelines.definitions import defs
+from pipelines.probe import changed_sources
 
 
 class RefreshBusy(RuntimeError):
@@ -73,43 +73,7 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Source], dict[str, str]]:
-    """The sources with something the published warehouse lacks (one conditional request each).
-
-    Compares against the published file, opened read-only, so it can run while a refresh writes
-    the working copy (the release sensor does exactly that). Returns also the sources that could
-    not be asked because a directory mirror lacks them and TLW_MIRROR_MISSING=skip.
-    """
-    if not settings.published_db.exists():
-        return list(sources), {}
-    changed: list[Source] = []
-    unreachable: dict[str, str] = {}
-    with Fetcher(settings) as fetcher, duckdb.connect(str(settings.published_db), read_only=True) as con:
-        for source in sources:
-            try:
-                if source.probe(fetcher, con, settings):
-                    changed.append(source)
-            except FetchError as exc:
-                if exc.missing_in_mirror and settings.skip_missing_in_mirror:
-                    unreachable[source.name] = f"not in mirror ({exc.url})"
-                else:
-                    # Let the run itself fail on it, with the full error in Dagster.
-                    changed.append(source)
-            except duckdb.CatalogException:
-                # A source added since the last publish: its tables are not there yet.
-                changed.append(source)
-            except Exception:  # noqa: BLE001 - a bad setting (unknown FRED series) or answer
-                # Let the run fail on it: Dagster then records the error against the source's
-                # asset and the summary names it, instead of a traceback from the probe.
-                changed.append(source)
-    return changed, unreachable
-
-
 def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = False) -> RefreshOutcome:
-    from pipelines.definitions import defs  # imported late: loading Dagster definitions is the slow part
-
-    from pipelines.defs.sources import ALL_SOURCES
-
     started = time.monotonic()
     with refresh_lock(settings, wait=wait):
         active = [s for s in ALL_SOURCES if s.name not in settings.skip_sources]

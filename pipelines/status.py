@@ -222,7 +222,7 @@ def run_status(settings: Settings, now: datetime | None = None, out: TextIO | No
     if not settings.published_db.exists():
         print(f"tlw status: no published warehouse at {settings.published_db}: run `tlw refresh` (or `make refresh`) first", file=out)
         return 2
-    from pipelines.defs.sources import ALL_SOURCES
+    from pipelines.catalog import ALL_SOURCES
 
     records = RawArchive(settings.raw_dir).records()
     step_failures = dagster_step_failures(settings)

@@ -16,7 +16,7 @@ from dagster._utils.schedules import schedule_execution_time_iterator
 
 from pipelines import calendars
 from pipelines.config import Settings
-from pipelines.defs.sources import ALL_SOURCES
+from pipelines.catalog import ALL_SOURCES
 from pipelines.sql_files import checks, models
 from tests.conftest import fixture_env, publish_fixture_mirror
 

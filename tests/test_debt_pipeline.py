@@ -12,7 +12,7 @@ import pytest
 
 from pipelines import warehouse
 from pipelines.config import Settings
-from pipelines.defs import debt
+from pipelines.catalog import debt
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
 from pipelines.sources import debt_to_penny

@@ -22,7 +22,7 @@ independent in Dagster, so one family's fault cannot hide another's. `test_one_f
 then shows, family by family with every other source fetched normally, that a single bad file is
 enough to keep the last good warehouse.
 
-The families are read from `pipelines.defs.sources.ALL_SOURCES` at import time; a family whose
+The families are read from `pipelines.catalog.ALL_SOURCES` at import time; a family whose
 source is not wired in yet is skipped with that reason.
 """
 
@@ -45,7 +45,7 @@ import duckdb
 import pytest
 
 from pipelines import cli
-from pipelines.defs.sources import ALL_SOURCES
+from pipelines.catalog import ALL_SOURCES
 from pipelines.mirror import mirror_relpath
 from tests.conftest import FIXTURE_MIRROR
 from tests.loopback import LoopbackServer, Reply
@@ -191,7 +191,7 @@ def fixture_fred_series() -> str:
 
 def set_env(mp: pytest.MonkeyPatch, home: Path, mirror: str) -> None:
     """The environment of a refresh from the fixture mirror; `mp` restores everything afterwards."""
-    from pipelines.defs import debt
+    from pipelines.catalog import debt
 
     # The fixture Debt to the Penny pages were written for a page size of 3 (the module constant is
     # the seam the debt family documents for tests).

@@ -13,7 +13,7 @@ import pytest
 
 from pipelines import fetch
 from pipelines.config import Settings
-from pipelines.defs import reserves
+from pipelines.catalog import reserves
 from pipelines.refresh import run_refresh
 from pipelines.sources import fred
 

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.config import Settings
-from pipelines.defs.sources import ALL_SOURCES
+from pipelines.catalog import ALL_SOURCES
 from pipelines.raw_archive import RawArchive
 from pipelines.status import run_status
 from tests.loopback import LoopbackServer, Reply
@@ -157,7 +157,7 @@ def test_last_dagster_step_failed_is_failing(env, monkeypatch):
 
 
 def test_reference_data_changed_in_code_is_stale_until_published(env, monkeypatch, tmp_path):
-    from pipelines.defs.tariffs import register_path
+    from pipelines.catalog.tariffs import register_path
 
     edited = tmp_path / "tariff_events.csv"
     text = register_path().read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ import pytest
 
 from pipelines import cli, tariff_register, warehouse
 from pipelines.config import Settings
-from pipelines.defs import tariffs
+from pipelines.catalog import tariffs
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
 from pipelines.sources import federal_register as fr

@@ -1,1 +1,5 @@
-"""Dagster definitions, one folder per source family, plus the generated SQL model assets."""
+"""Dagster definitions only: asset factories (`factory`) and automation (`automation`).
+
+The sources they are built from are in `pipelines.catalog`; the probe the automation uses is
+`pipelines.probe`.
+"""

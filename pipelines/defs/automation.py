@@ -2,7 +2,7 @@
 
 - One schedule per publisher calendar, `<calendar>_release` (e.g. `tic_release`), firing at the
   calendar's cron in the publisher's time zone. A tick probes the calendar's sources against the
-  published warehouse (one conditional request per file, `refresh.changed_sources`) and launches
+  published warehouse (one conditional request per file, `pipelines.probe.changed_sources`) and launches
   the changed staging assets plus everything downstream of them; nothing new -> SkipReason.
   The first tick with no published warehouse launches all of the calendar's sources.
 - `release_sensor`, every hour: the same probe for every source (TLW_SKIP_SOURCES excepted). It
@@ -34,7 +34,7 @@ from pipelines import calendars
 from pipelines.config import Settings
 from pipelines.ingest import SeedSource, Source
 from pipelines.raw_archive import RawArchive
-from pipelines.refresh import changed_sources
+from pipelines.probe import changed_sources
 from pipelines.sql_files import models
 
 RELEASE_SENSOR_NAME = "release_sensor"
