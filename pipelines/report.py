@@ -535,7 +535,7 @@ def tariff_windows_section(con: duckdb.DuckDBPyConnection) -> str:
         con,
         """
         SELECT w.event_id, w.title, w.iso3, coalesce(d.name, w.iso3) AS name, w.event_date, w.month_before,
-               w.month_plus3m, w.chg_3m_usd_bn, w.chg_3m_pct, w.all_foreign_chg_3m_pct, w.excess_chg_3m_pct,
+               w.month_plus3m, w.chg_3m_usd_bn, w.chg_3m_pct, w.other_foreign_chg_3m_pct, w.excess_chg_3m_pct,
                w.net_sales_3m_usd_bn
         FROM marts.tariff_event_windows w
         LEFT JOIN core.dim_country d USING (iso3)
@@ -554,7 +554,7 @@ def tariff_windows_section(con: duckdb.DuckDBPyConnection) -> str:
             f"{month_label(r['month_before'])} → {month_label(r['month_plus3m'])}",
             num(r["chg_3m_usd_bn"], signed=True),
             num(r["chg_3m_pct"], signed=True),
-            num(r["all_foreign_chg_3m_pct"], signed=True),
+            num(r["other_foreign_chg_3m_pct"], signed=True),
             num(r["excess_chg_3m_pct"], signed=True),
             num(r["net_sales_3m_usd_bn"], signed=True),
         ]
@@ -562,12 +562,13 @@ def tariff_windows_section(con: duckdb.DuckDBPyConnection) -> str:
     ]
     caption = (
         "<p>Tariff events that named one of the largest holders (marts.tariff_event_windows, listed partners): "
-        "the holder's holdings from the month end before the event to two months after the event month, "
-        "against all foreign holders. Excess: the holder's change minus all foreign holders', percentage points. "
+        "the holder's holdings from the last month end before the event was first public to two months after "
+        "that month, against all other foreign holders (Grand Total less the holder). Excess: the holder's change "
+        "minus the other holders', percentage points. "
         "A dash: that month is not published yet or no single file prints both months.</p>"
     )
     headers = ["event date", "event", "holder", "window", "3-month change, USD bn", "change, %",
-               "all foreign, %", "excess, pp", "net sales in window, USD bn"]
+               "all other foreign, %", "excess, pp", "net sales in window, USD bn"]
     return caption + table(headers, body, "windows", numeric=set(range(4, len(headers))))
 
 

@@ -43,15 +43,19 @@ LEVERAGE_COLUMNS = [
     ("reserves_measure", "VARCHAR"), ("holdings_to_reserves", "DOUBLE"), ("chg_1m_usd_bn", "DOUBLE"),
     ("chg_3m_usd_bn", "DOUBLE"), ("chg_12m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"),
     ("net_sales_usd_bn", "DOUBLE"), ("valuation_change_usd_bn", "DOUBLE"), ("selling_streak_months", "INTEGER"),
-    ("chg_1m_zscore_36m", "DOUBLE"), ("is_custody_center", "BOOLEAN"),
+    ("chg_1m_zscore_36m", "DOUBLE"), ("chg_1m_pct_zscore_36m", "DOUBLE"), ("is_custody_center", "BOOLEAN"),
 ]
 WINDOW_COLUMNS = [
     ("event_id", "VARCHAR"), ("title", "VARCHAR"), ("authority", "VARCHAR"), ("action", "VARCHAR"),
     ("partner_scope", "VARCHAR"), ("iso3", "VARCHAR"), ("affected_via", "VARCHAR"), ("event_date", "DATE"),
-    ("event_month", "DATE"), ("event_month_basis", "VARCHAR"), ("month_before", "DATE"), ("month_plus1m", "DATE"),
-    ("month_plus3m", "DATE"), ("holdings_before_usd_bn", "DOUBLE"), ("holdings_plus1m_usd_bn", "DOUBLE"),
-    ("holdings_plus3m_usd_bn", "DOUBLE"), ("chg_3m_usd_bn", "DOUBLE"), ("chg_3m_pct", "DOUBLE"),
-    ("all_foreign_chg_3m_pct", "DOUBLE"), ("excess_chg_3m_pct", "DOUBLE"), ("net_sales_3m_usd_bn", "DOUBLE"),
+    ("event_date_basis", "VARCHAR"), ("effective_on", "DATE"), ("event_month", "DATE"), ("month_before", "DATE"),
+    ("month_plus1m", "DATE"), ("month_plus3m", "DATE"), ("holdings_before_usd_bn", "DOUBLE"),
+    ("holdings_plus1m_usd_bn", "DOUBLE"), ("holdings_plus3m_usd_bn", "DOUBLE"),
+    ("chg_1m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"), ("other_foreign_chg_1m_pct", "DOUBLE"),
+    ("excess_chg_1m_pct", "DOUBLE"), ("excess_chg_1m_usd_bn", "DOUBLE"),
+    ("chg_3m_usd_bn", "DOUBLE"), ("chg_3m_pct", "DOUBLE"), ("other_foreign_chg_3m_pct", "DOUBLE"),
+    ("excess_chg_3m_pct", "DOUBLE"), ("excess_chg_3m_usd_bn", "DOUBLE"), ("chg_1m_pct_zscore_36m", "DOUBLE"),
+    ("net_sales_1m_usd_bn", "DOUBLE"), ("net_sales_3m_usd_bn", "DOUBLE"),
     ("flow_months_in_window", "INTEGER"), ("is_custody_center", "BOOLEAN"),
 ]
 CLAIM_COLUMNS = [
@@ -272,6 +276,16 @@ def test_zscore_needs_twelve_prior_changes(fixture_wh):
     assert lev(fixture_wh, "JPN", "2026-01-01", "chg_1m_zscore_36m") == (None,)      # 11
 
 
+def test_percent_zscore_does_not_grow_with_the_holder(fixture_wh):
+    # The same 13 prior months as above, as percent changes of the month before.
+    levels = [1079.3, 1125.9, 1130.8, 1134.5, 1135.0, 1147.9, 1151.8, 1180.4, 1189.3, 1200.0, 1202.7, 1185.5, 1225.3, 1239.3]
+    prior = [100 * (b - a) / a for a, b in zip(levels, levels[1:])]
+    now = 100 * (1191.6 - 1239.3) / 1239.3
+    expected = (now - statistics.mean(prior)) / statistics.stdev(prior)
+    assert lev(fixture_wh, "JPN", "2026-03-01", "chg_1m_pct_zscore_36m")[0] == pytest.approx(expected, rel=1e-6)
+    assert lev(fixture_wh, "JPN", "2026-01-01", "chg_1m_pct_zscore_36m") == (None,)  # 11 prior changes
+
+
 def test_flows_and_custody_centre(fixture_wh):
     assert lev(fixture_wh, "JPN", "2026-03-01", "net_sales_usd_bn, valuation_change_usd_bn, is_custody_center") == (
         pytest.approx(30.661), pytest.approx(-17.027), False)
@@ -292,36 +306,64 @@ def test_scope_all_event_has_a_row_for_every_holder(fixture_wh):
 
 
 def test_liberation_day_window_for_japan(fixture_wh):
-    row = one(fixture_wh, """SELECT event_date, event_month, event_month_basis, month_before, month_plus1m, month_plus3m,
+    row = one(fixture_wh, """SELECT event_date, event_date_basis, effective_on, event_month, month_before, month_plus1m, month_plus3m,
                                     holdings_before_usd_bn, holdings_plus1m_usd_bn, holdings_plus3m_usd_bn,
-                                    chg_3m_usd_bn, chg_3m_pct, all_foreign_chg_3m_pct, excess_chg_3m_pct,
-                                    net_sales_3m_usd_bn, flow_months_in_window
+                                    chg_1m_usd_bn, other_foreign_chg_1m_pct, excess_chg_1m_pct, excess_chg_1m_usd_bn,
+                                    chg_3m_usd_bn, chg_3m_pct, other_foreign_chg_3m_pct, excess_chg_3m_pct, excess_chg_3m_usd_bn,
+                                    net_sales_1m_usd_bn, net_sales_3m_usd_bn, flow_months_in_window
                              FROM marts.tariff_event_windows WHERE event_id = ? AND iso3 = 'JPN'""", [LIBERATION_DAY])
-    japan_pct = (1147.9 - 1130.8) / 1130.8 * 100
-    all_pct = (9106.8 - 9058.4) / 9058.4 * 100  # Table 5 Grand Total 2025-03 (edited) -> 2025-06
-    assert row[:6] == (date(2025, 4, 5), date(2025, 4, 1), "effective_on", date(2025, 3, 1), date(2025, 4, 1), date(2025, 6, 1))
-    assert row[6:9] == (1130.8, 1134.5, 1147.9)
-    assert row[9] == pytest.approx(17.1)
-    assert row[10] == pytest.approx(japan_pct)
-    assert row[11] == pytest.approx(all_pct)
-    assert row[12] == pytest.approx(japan_pct - all_pct)
-    assert row[13:] == (None, 0)  # no Table 3 for April-June 2025 in the fixture
+    # Announced 2025-04-02 (effective 2025-04-05): the window starts at end-March.
+    assert row[:7] == (date(2025, 4, 2), "announced_on", date(2025, 4, 5), date(2025, 4, 1), date(2025, 3, 1),
+                       date(2025, 4, 1), date(2025, 6, 1))
+    assert row[7:10] == (1130.8, 1134.5, 1147.9)
+    # Benchmark: all other foreign holders = Table 5 Grand Total less Japan, same file.
+    others_base = 9058.4 - 1130.8                      # end-March (edited Grand Total)
+    others_1m = 100 * ((8989.0 - 9058.4) - 3.7) / others_base
+    others_3m = 100 * ((9106.8 - 9058.4) - 17.1) / others_base
+    japan_1m, japan_3m = 100 * 3.7 / 1130.8, 100 * 17.1 / 1130.8
+    assert row[10] == pytest.approx(3.7)
+    assert row[11] == pytest.approx(others_1m) and row[12] == pytest.approx(japan_1m - others_1m)
+    assert row[13] == pytest.approx(3.7 - 1130.8 * others_1m / 100, abs=1e-3)  # 14.127: rose while the others fell
+    assert row[14] == pytest.approx(17.1) and row[15] == pytest.approx(japan_3m)
+    assert row[16] == pytest.approx(others_3m) and row[17] == pytest.approx(japan_3m - others_3m)
+    assert row[18] == pytest.approx(17.1 - 1130.8 * others_3m / 100, abs=1e-3)
+    # The naive benchmark (the Grand Total, which contains Japan) would say 0.53%, not 0.39%.
+    assert round(100 * (9106.8 - 9058.4) / 9058.4, 2) == 0.53 and round(others_3m, 2) == 0.39
+    assert row[19:] == (None, None, 0)  # no Table 3 for April-June 2025 in the fixture
 
 
-def test_listed_event_basis_exclusions_and_partial_flows(fixture_wh):
-    # Listed: the Japan agreement (EO 14345) affects Japan only, dated by its effective date.
-    rows = query(fixture_wh, "SELECT iso3, affected_via, event_month, event_month_basis FROM marts.tariff_event_windows WHERE event_id = '2025-09-04-eo14345-japan'")
-    assert rows == [("JPN", "listed", date(2025, 8, 1), "effective_on")]
-    # No effective date: the announcement dates the window.
-    assert query(fixture_wh, "SELECT event_month, event_month_basis FROM marts.tariff_event_windows WHERE event_id = '2025-07-22-us-japan-deal' AND iso3 = 'JPN'") == [
-        (date(2025, 7, 1), "announced_on")]
+def test_windows_start_before_the_news(fixture_wh):
+    # The auto tariffs were signed 2025-03-26 and took effect 2025-04-03: "before" is end-February,
+    # not end-March (which is after the news).
+    autos = one(fixture_wh, """SELECT event_date, event_date_basis, effective_on, month_before, month_plus1m, month_plus3m,
+                                      chg_3m_usd_bn, other_foreign_chg_3m_pct
+                               FROM marts.tariff_event_windows WHERE event_id = '2025-03-26-proc10908-autos' AND iso3 = 'JPN'""")
+    assert autos[:6] == (date(2025, 3, 26), "signed_on", date(2025, 4, 3), date(2025, 2, 1), date(2025, 3, 1), date(2025, 5, 1))
+    # Both months only in mfhhis01: Japan 1125.9 -> 1135, Grand Total 8900 -> 9023.5.
+    assert autos[6] == pytest.approx(1135.0 - 1125.9)
+    assert autos[7] == pytest.approx(100 * ((9023.5 - 8900.0) - 9.1) / (8900.0 - 1125.9))
+    # EO 14345 is retroactive to 2025-08-07 but was signed 2025-09-04: the window cannot open
+    # before the order existed.
+    rows = query(fixture_wh, """SELECT iso3, affected_via, event_date, event_date_basis, effective_on, month_before
+                                FROM marts.tariff_event_windows WHERE event_id = '2025-09-04-eo14345-japan'""")
+    assert rows == [("JPN", "listed", date(2025, 9, 4), "signed_on", date(2025, 8, 7), date(2025, 8, 1))]
+    # No legal date at all: the announcement dates the window.
+    assert query(fixture_wh, "SELECT event_date, event_date_basis, effective_on FROM marts.tariff_event_windows WHERE event_id = '2025-07-22-us-japan-deal' AND iso3 = 'JPN'") == [
+        (date(2025, 7, 22), "announced_on", None)]
+    # Every window starts at the last month end strictly before the first public date.
+    assert query(fixture_wh, """SELECT count(*) FROM marts.tariff_event_windows
+                                WHERE last_day(month_before) >= event_date
+                                   OR last_day(month_before + INTERVAL 1 MONTH) < event_date""") == [(0,)]
+
+
+def test_listed_event_exclusions_and_partial_flows(fixture_wh):
     # Scope all less the excluded partner: the 50% metals proclamation excludes the United Kingdom.
     metals = {r[0] for r in query(fixture_wh, "SELECT iso3 FROM marts.tariff_event_windows WHERE event_id = '2025-06-03-proc10947-metals-50'")}
     assert "JPN" in metals and "GBR" not in metals
-    # A window with two of its three months in Table 3: no partial sum.
-    semis = one(fixture_wh, """SELECT month_plus1m, month_plus3m, net_sales_3m_usd_bn, flow_months_in_window
+    # A window with two of its three months in Table 3: no partial sum; the first month alone is there.
+    semis = one(fixture_wh, """SELECT month_plus1m, month_plus3m, net_sales_1m_usd_bn, net_sales_3m_usd_bn, flow_months_in_window
                                FROM marts.tariff_event_windows WHERE event_id = '2026-01-14-proc11002-semiconductors' AND iso3 = 'JPN'""")
-    assert semis == (date(2026, 1, 1), date(2026, 3, 1), None, 2)
+    assert semis == (date(2026, 1, 1), date(2026, 3, 1), None, None, 2)
 
 
 # ---------------------------------------------------------------- claim_checks

@@ -53,6 +53,13 @@ SELECT
     signed_on,
     coalesce(published_on, feed_published_on) AS published_on,
     CASE WHEN published_on IS NOT NULL THEN 'register' WHEN feed_published_on IS NOT NULL THEN 'feed' END AS published_on_source,
+    -- The first date the action was public (announced, else signed, else published, else
+    -- effective): every event window starts from it, never from a later legal date.
+    coalesce(announced_on, signed_on, published_on, feed_published_on, effective_on) AS event_date,
+    CASE WHEN announced_on IS NOT NULL THEN 'announced_on'
+         WHEN signed_on IS NOT NULL THEN 'signed_on'
+         WHEN coalesce(published_on, feed_published_on) IS NOT NULL THEN 'published_on'
+         WHEN effective_on IS NOT NULL THEN 'effective_on' END AS event_date_basis,
     effective_on,
     authority,
     action,
@@ -84,7 +91,7 @@ SELECT
     source_url AS register_file,
     raw_sha256 AS register_sha256
 FROM joined
-ORDER BY coalesce(announced_on, signed_on, published_on, feed_published_on, effective_on), event_id;
+ORDER BY event_date, event_id;
 
 COMMENT ON TABLE core.dim_tariff_event IS 'One row per U.S. tariff event of the curated register (pipelines/data/tariff_events.csv), joined to its Federal Register document: published date and title come from the feed only where the register leaves them empty (the *_source columns say which); a disagreement is kept as the register says and reported by the check tariff_register_agrees_with_feed.';
 COMMENT ON COLUMN core.dim_tariff_event.event_id IS 'Stable id YYYY-MM-DD-<instrument>-<what>; never renamed once used.';
@@ -94,6 +101,8 @@ COMMENT ON COLUMN core.dim_tariff_event.announced_on IS 'Date first announced (a
 COMMENT ON COLUMN core.dim_tariff_event.signed_on IS 'Date the President signed the instrument; NULL when there is none or it is unknown.';
 COMMENT ON COLUMN core.dim_tariff_event.published_on IS 'Federal Register publication date: the register''s, else the feed''s (see published_on_source).';
 COMMENT ON COLUMN core.dim_tariff_event.published_on_source IS 'register or feed: where published_on comes from (NULL when neither has one).';
+COMMENT ON COLUMN core.dim_tariff_event.event_date IS 'The first date the action was public: announced_on, else signed_on, else published_on, else effective_on (event_date_basis says which). Event windows start from it. It is not the legal effective date: Proclamation 10908 (autos) has event_date 2025-03-26 (signed) but effective_on 2025-04-03, and EO 14345 (Japan) event_date 2025-09-04 but effective_on 2025-08-07 (retroactive). NULL only when the register gives no date at all.';
+COMMENT ON COLUMN core.dim_tariff_event.event_date_basis IS 'Which date event_date is: announced_on, signed_on, published_on (the register''s, else the Federal Register feed''s) or effective_on (no earlier public date known).';
 COMMENT ON COLUMN core.dim_tariff_event.effective_on IS 'Legal effective date of the measure (may precede signing when retroactive, which notes then say).';
 COMMENT ON COLUMN core.dim_tariff_event.authority IS 'Legal basis: ieepa, section_232, section_301, section_122, section_338, section_201, agreement (a deal with no instrument of its own) or court.';
 COMMENT ON COLUMN core.dim_tariff_event.action IS 'impose, increase, decrease, pause, exempt, terminate, agreement or ruling.';

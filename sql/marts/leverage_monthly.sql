@@ -20,7 +20,8 @@
 --   month's change is >= 0; NULL when it is unknown (an unknown month also ends a streak).
 -- * chg_1m_zscore_36m: (chg_1m - mean) / sample standard deviation of the chg_1m values of the 36
 --   months before this one (M-36 .. M-1), computed only with at least 12 known changes there and a
---   non-zero deviation, else NULL.
+--   non-zero deviation, else NULL. chg_1m_pct_zscore_36m: the same on chg_1m_pct (a dollar z-score
+--   ranks a big holder's ordinary month as unusual; the percent one compares like with like).
 CREATE OR REPLACE TABLE marts.leverage_monthly AS
 WITH holdings AS (
     SELECT iso3, ref_month, holdings_usd_bn, source, vintage
@@ -99,6 +100,9 @@ stats AS (
            count(chg_1m_usd_bn) OVER w36 AS prior_changes,
            avg(chg_1m_usd_bn) OVER w36 AS prior_mean,
            stddev_samp(chg_1m_usd_bn) OVER w36 AS prior_sd,
+           count(chg_1m_pct) OVER w36 AS prior_pct_changes,
+           avg(chg_1m_pct) OVER w36 AS prior_pct_mean,
+           stddev_samp(chg_1m_pct) OVER w36 AS prior_pct_sd,
            sum(CASE WHEN chg_1m_usd_bn < 0 THEN 1 ELSE 0 END)
                OVER (PARTITION BY iso3, streak_group ORDER BY ref_month ROWS UNBOUNDED PRECEDING) AS falls_in_group
     FROM streaks
@@ -117,6 +121,8 @@ SELECT iso3, ref_month, holdings_usd_bn,
             ELSE 0 END::INTEGER AS selling_streak_months,
        CASE WHEN prior_changes >= 12 AND prior_sd > 0
             THEN (chg_1m_usd_bn - prior_mean) / prior_sd END AS chg_1m_zscore_36m,
+       CASE WHEN prior_pct_changes >= 12 AND prior_pct_sd > 0
+            THEN (chg_1m_pct - prior_pct_mean) / prior_pct_sd END AS chg_1m_pct_zscore_36m,
        is_custody_center
 FROM stats
 ORDER BY ref_month, iso3;
@@ -139,4 +145,5 @@ COMMENT ON COLUMN marts.leverage_monthly.net_sales_usd_bn IS 'Net sales of U.S. 
 COMMENT ON COLUMN marts.leverage_monthly.valuation_change_usd_bn IS 'Change in the value of long-term Treasury holdings during the month from prices and other non-transaction changes, billions of U.S. dollars (Table 3 for_lt_treas_valchg / 1000, long-term securities only); NULL where Table 3 has no row.';
 COMMENT ON COLUMN marts.leverage_monthly.selling_streak_months IS 'Consecutive months up to and including this one in which holdings fell (chg_1m_usd_bn < 0), count; 0 when this month''s change is >= 0; NULL when this month''s change is unknown (an unknown month also ends a streak).';
 COMMENT ON COLUMN marts.leverage_monthly.chg_1m_zscore_36m IS '(chg_1m_usd_bn - mean) / sample standard deviation, where mean and deviation are those of the holder''s chg_1m_usd_bn in the 36 months before this one (M-36 .. M-1), in standard deviations; NULL with fewer than 12 known changes in that window, a zero deviation, or no change this month.';
+COMMENT ON COLUMN marts.leverage_monthly.chg_1m_pct_zscore_36m IS '(chg_1m_pct - mean) / sample standard deviation of the holder''s chg_1m_pct in the 36 months before this one (M-36 .. M-1), in standard deviations; NULL with fewer than 12 known changes there, a zero deviation, or no change this month. Unlike chg_1m_zscore_36m it does not grow with the holder''s size: a 1% month scores the same for Japan and for Norway.';
 COMMENT ON COLUMN marts.leverage_monthly.is_custody_center IS 'True for custody centres (core.dim_country: Belgium, Luxembourg, United Kingdom, Cayman Islands, Ireland, Switzerland, ...): TIC counts securities where they are held, so a change there is not necessarily that country buying or selling.';
