@@ -17,7 +17,8 @@ from pipelines.config import REPO_ROOT, Settings
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from pipelines.refresh import RefreshBusy, run_refresh
+    from pipelines.refresh import RefreshBusy, record_refresh, run_refresh
+    from pipelines.warehouse import NoSpace
 
     if args.full_history:
         os.environ["TLW_FULL_HISTORY"] = "1"
@@ -27,6 +28,13 @@ def _refresh(args: argparse.Namespace) -> int:
     except RefreshBusy as exc:
         print(f"tlw refresh: {exc}", file=sys.stderr)
         return 3
+    except NoSpace as exc:
+        print(f"tlw refresh: {exc}", file=sys.stderr)
+        record_refresh(settings, False, [str(exc)])
+        return 1
+    record_refresh(settings, outcome.success, outcome.failures)
+    for notice in outcome.notices:
+        print(f"recovered {notice}")
     for name, why in sorted(outcome.skipped_sources.items()):
         print(f"skipped  {name}: {why if len(why) < 160 else why[:157] + '...'}")
     if not outcome.ran:
@@ -40,6 +48,8 @@ def _refresh(args: argparse.Namespace) -> int:
             print(f"  {'FAILED' if severity == 'ERROR' else 'warning'}  {name}")
     for failure in outcome.failures:
         print(f"error    {failure}", file=sys.stderr)
+    for shrink in outcome.shrunk:
+        print(f"shrunk   {shrink}")
     if outcome.success:
         print(f"published {settings.published_db} in {outcome.seconds:.1f} s")
     else:

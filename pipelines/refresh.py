@@ -8,6 +8,7 @@ exits with a clear message (or waits, when asked).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -20,7 +21,11 @@ import dagster as dg
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.definitions import defs
+from pipelines.ingest import Source
 from pipelines.probe import changed_sources
+from pipelines.recovery import (
+    CLI_TRIGGER_TAG, PID_TAG, free_space_for_refresh, mark_dead_cli_runs_failed, recover_working_copy,
+)
 
 
 class RefreshBusy(RuntimeError):
@@ -36,6 +41,10 @@ class RefreshOutcome:
     failures: list[str] = field(default_factory=list)
     checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, passed, severity)
     materialized: list[str] = field(default_factory=list)
+    # What the refresh repaired before it started (a rebuilt working copy, dead runs, stale
+    # exports) and tables the publish let shrink because their source did: said in the summary.
+    notices: list[str] = field(default_factory=list)
+    shrunk: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -76,17 +85,19 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
 def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = False) -> RefreshOutcome:
     started = time.monotonic()
     with refresh_lock(settings, wait=wait):
+        instance = dagster_instance(settings)
+        notices, rebuilt = recover(settings, instance, ALL_SOURCES)
         active = [s for s in ALL_SOURCES if s.name not in settings.skip_sources]
         skipped = {name: "TLW_SKIP_SOURCES" for name in settings.skip_sources}
         first_time = not settings.published_db.exists() or not settings.build_db.exists()
-        if everything or first_time:
+        if everything or first_time or rebuilt:
             # Skipped sources run too: their assets only make sure the (empty) staging tables and
             # everything downstream exist, so a partial mirror still gives a complete warehouse.
             selected = list(ALL_SOURCES)
         else:
             selected, unreachable = changed_sources(settings, active)
             skipped.update(unreachable)
-        outcome = RefreshOutcome(ran=False, success=True, skipped_sources=skipped)
+        outcome = RefreshOutcome(ran=False, success=True, skipped_sources=skipped, notices=notices)
         outcome.selected_sources = [s.name for s in selected]
         if not selected:
             outcome.seconds = time.monotonic() - started
@@ -95,9 +106,9 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
         result = dg.materialize(
             [*defs.assets, *defs.asset_checks],
             selection=dg.AssetSelection.assets(*keys).downstream(),
-            instance=dagster_instance(settings),
+            instance=instance,
             raise_on_error=False,
-            tags={"tlw/trigger": "cli"},
+            tags={CLI_TRIGGER_TAG: "cli", PID_TAG: str(os.getpid())},
             # Dagster's per-step debug lines would bury the summary; failures still reach stderr.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
@@ -108,6 +119,29 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
         return outcome
 
 
+def recover(settings: Settings, instance: dg.DagsterInstance, sources: list[Source]) -> tuple[list[str], bool]:
+    """Repair what a killed or failed refresh left, before this one starts (under the refresh
+    lock). Returns what was done, one line each, and whether the working copy was rebuilt."""
+    from pipelines import warehouse
+
+    notices = []
+    dead = mark_dead_cli_runs_failed(instance)
+    if dead:
+        notices.append(f"{len(dead)} Dagster run(s) of a killed tlw refresh marked failed: {', '.join(dead)}")
+    with warehouse.writer_lock(settings):
+        removed = warehouse.remove_stale_temporaries(settings)
+    if removed:
+        notices.append(f"removed {len(removed)} temporary file(s) a failed publish left: {', '.join(p.name for p in removed)}")
+    rebuilt = recover_working_copy(settings, sources)
+    if rebuilt:
+        notices.append(rebuilt.describe())
+    free_space_for_refresh(settings)
+    stale = warehouse.repair_exports(settings)
+    if stale:
+        notices.append(f"exports were stale ({stale}): rebuilt from {settings.published_db}")
+    return notices, rebuilt is not None
+
+
 def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -116,6 +150,9 @@ def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> 
             outcome.failures.append(f"{event.step_key}: {message}")
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             outcome.materialized.append(event.asset_key.to_user_string())
+            shrunk = event.event_specific_data.materialization.metadata.get("shrunk")
+            if shrunk is not None:
+                outcome.shrunk = list(shrunk.value)
             skipped = event.event_specific_data.materialization.metadata.get("skipped")
             if skipped is not None:
                 outcome.skipped_sources[event.asset_key.path[-1]] = skipped.value
@@ -123,7 +160,21 @@ def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> 
             evaluation = event.event_specific_data
             outcome.checks.append((evaluation.check_name, evaluation.passed, evaluation.severity.value))
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                outcome.failures.append(f"blocking check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}")
+                outcome.failures.append(
+                    f"blocking check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
+                    + _first_problem(evaluation.metadata)
+                )
+
+
+def _first_problem(metadata: dict) -> str:
+    """`: <problem> (and N more)` from a failed check's sample, so the summary names the cells."""
+    sample = metadata.get("sample")
+    violations = metadata.get("violations")
+    rows = sample.value if sample is not None and isinstance(sample.value, list) else []
+    if not rows or "problem" not in rows[0]:
+        return ""
+    more = (violations.value - 1) if violations is not None else len(rows) - 1
+    return f": {rows[0]['problem']}" + (f" (and {more} more)" if more > 0 else "")
 
 
 def _root_message(error) -> str:
@@ -137,3 +188,21 @@ def _root_message(error) -> str:
         error = error.cause
     lines = [line for line in (error.message or "").splitlines() if line.strip()]
     return lines[0].strip() if lines else error.cls_name
+
+
+def record_refresh(settings: Settings, success: bool, failures: list[str]) -> None:
+    """`$TLW_HOME/last_refresh.json`: how the last `tlw refresh` ended, for `tlw status` (a refresh
+    that failed before Dagster ran, on a full disk, leaves no Dagster run to read). Best effort:
+    on a disk too full for these few bytes the refresh has already said why it failed."""
+    record = {
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "success": success,
+        "failures": failures[:5],
+    }
+    path = settings.home / "last_refresh.json"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -195,7 +195,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def publish(settings: Settings) -> dict:
-    """Gate on every blocking check, then swap in the new warehouse and its Parquet exports."""
+    """Gate on every blocking check and on shrinking tables, then swap in the new warehouse and
+    its Parquet exports together."""
     version = code_version()
     published = settings.published_db
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
@@ -203,18 +204,22 @@ def publish(settings: Settings) -> dict:
     # copy between the checks and the copy, and no other publish can be half way, so any publish
     # copy found here was left by a killed process.
     with writer_lock(settings):
-        for leftover in published.parent.glob(f".{published.name}.*.tmp"):
-            leftover.unlink()
+        remove_stale_temporaries(settings)
         with _open_build(settings) as con:
             outcomes = run_blocking_checks(con)
             failed = [o for o in outcomes if not o.passed]
             if failed:
                 names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
                 raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
+            shrinks = shrinking_tables(con, published)
+            blocked = [s for s in shrinks if not s.sources_shrank]
+            if blocked:
+                raise PublishBlocked("tlw.duckdb left unchanged: " + "; ".join(s.describe() for s in blocked))
             tables = con.execute(
                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('core', 'marts')"
             ).fetchone()[0]
             con.execute("CHECKPOINT")
+        ensure_space(published.parent, settings.build_db.stat().st_size)
         shutil.copyfile(settings.build_db, tmp)
         # The publish is recorded in the copy itself, so a publish killed before the rename leaves
         # no trace of itself in any file readers or later publishes see.
@@ -223,29 +228,158 @@ def publish(settings: Settings) -> dict:
             copy.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
             copy.execute("CHECKPOINT")
         _fsync_file(tmp)
+        # The exports are part of the publish: written from the new copy before the swap, then
+        # switched right after it. A kill between the two renames leaves exports one publish old,
+        # which the next refresh detects (manifest vs publish_log) and repairs.
+        generation = write_exports(settings, tmp, version)
         os.replace(tmp, published)
         _fsync_dir(published.parent)
+        switch_exports(settings, generation)
         # Keep the history in the working copy too, now that the publish happened.
         with _open_build(settings) as con:
             con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
-    manifest = export_parquet(settings, version)
-    return {"published": str(published), "checks_passed": len(outcomes), "tables": tables, "exports": manifest["directory"]}
+    return {
+        "published": str(published), "checks_passed": len(outcomes), "tables": tables,
+        "exports": str(settings.exports_dir),
+        "shrunk": [s.describe() for s in shrinks],
+    }
 
 
-def export_parquet(settings: Settings, version: str) -> dict:
-    """Parquet of every core and mart table, plus a manifest, swapped in by renaming a symlink."""
+@dataclass(frozen=True)
+class Shrink:
+    """A core or mart table that would hold fewer rows than in the published warehouse."""
+
+    table: str
+    published_rows: int
+    new_rows: int
+    sources: tuple[str, ...]  # the staging sources it is built from
+    sources_shrank: tuple[str, ...]  # which of them gave fewer rows for a file since the publish
+
+    def describe(self) -> str:
+        if self.sources_shrank:
+            return (f"{self.table} shrinks from {self.published_rows:,} to {self.new_rows:,} rows because its "
+                    f"source gave fewer rows: {', '.join(self.sources_shrank)}")
+        return (f"{self.table} would lose rows ({self.published_rows:,} published, {self.new_rows:,} now) while its "
+                f"sources ({', '.join(self.sources) or 'none'}) did not shrink")
+
+
+def staging_sources(qualified: str) -> tuple[str, ...]:
+    """The staging tables (= sources) a core or mart model is built from, through every layer."""
+    known = {m.qualified: m for layer in ("core", "marts") for m in models(layer)}
+    found: set[str] = set()
+    todo = [qualified]
+    while todo:
+        model = known.get(todo.pop())
+        for dep in model.depends_on if model else ():
+            if dep.startswith("staging."):
+                found.add(dep.split(".", 1)[1])
+            elif dep not in found:
+                todo.append(dep)
+    return tuple(sorted(found))
+
+
+def shrinking_tables(con: duckdb.DuckDBPyConnection, published: Path) -> list[Shrink]:
+    """Every core and mart table that would lose rows against the published warehouse.
+
+    A source shrank when a file (URL) it loaded since the publish gave fewer rows than the body of
+    the same URL the published warehouse holds (meta.load_log of both): then the loss is the
+    source's own and allowed. Otherwise the loss is an accident (a working copy rebuilt without a
+    source, a source skipped on a fresh working copy, a model bug) and blocks the publish.
+    """
+    if not published.exists():
+        return []
+    con.execute(f"ATTACH '{published}' AS published_copy (READ_ONLY)")
+    try:
+        shrank_sources = dict(con.execute(
+            """
+            WITH now AS (
+                SELECT source, url, arg_max(rows_loaded, loaded_at) AS rows, arg_max(raw_sha256, loaded_at) AS sha
+                FROM meta.load_log GROUP BY source, url
+            ),
+            before AS (
+                SELECT source, url, arg_max(rows_loaded, loaded_at) AS rows, arg_max(raw_sha256, loaded_at) AS sha
+                FROM published_copy.meta.load_log GROUP BY source, url
+            )
+            SELECT source, string_agg(format('{} gave {} rows, was {}', url, now.rows, before.rows), '; ')
+            FROM now JOIN before USING (source, url)
+            WHERE now.sha <> before.sha AND now.rows < before.rows
+            GROUP BY source
+            """
+        ).fetchall())
+        counts = {}
+        for catalog in ("published_copy", current_catalog(con)):
+            for schema, table in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name IN ('core', 'marts')",
+                [catalog],
+            ).fetchall():
+                rows = con.execute(f'SELECT count(*) FROM "{catalog}"."{schema}"."{table}"').fetchone()[0]
+                counts.setdefault(f"{schema}.{table}", {})[catalog] = rows
+    finally:
+        con.execute("DETACH published_copy")
+    shrinks = []
+    for table, rows in sorted(counts.items()):
+        before, now = rows.get("published_copy"), rows.get(current_catalog(con), 0)
+        if before is not None and now < before:
+            sources = staging_sources(table)
+            shrank = tuple(f"{s} ({shrank_sources[s]})" for s in sources if s in shrank_sources)
+            shrinks.append(Shrink(table, before, now, sources, shrank))
+    return shrinks
+
+
+def current_catalog(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_database()").fetchone()[0]
+
+
+class NoSpace(OSError):
+    """Not enough free space for a publish copy: said in one line, nothing half written."""
+
+
+def ensure_space(directory: Path, needed_bytes: int) -> None:
+    """Refuse before writing when `directory` cannot hold `needed_bytes` more (a full disk would
+    otherwise fail half way with DuckDB's "disk I/O error")."""
+    free = shutil.disk_usage(directory).free
+    if free < needed_bytes:
+        raise NoSpace(no_space_message(directory, free, needed_bytes))
+
+
+def no_space_message(directory: Path, free: int, needed: int) -> str:
+    return f"no space left on {directory}: {free // 2**20} MB free, {max(1, -(-needed // 2**20))} MB needed"
+
+
+def remove_stale_temporaries(settings: Settings) -> list[Path]:
+    """Delete publish copies and export generations a killed or failed publish left behind.
+
+    Called under the writer lock (at the start of every refresh and of every publish): no publish
+    is running then, so every such file is stale. A full disk is often full of exactly these.
+    """
+    published = settings.published_db
+    removed = [p for p in published.parent.glob(f".{published.name}.*.tmp")]
+    removed += [p for p in settings.home.glob(".exports.*.tmp")]
+    removed += list((settings.home / "exports.d").glob("*.partial"))
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return removed
+
+
+def write_exports(settings: Settings, db: Path, version: str) -> Path:
+    """Parquet of every core and mart table of `db`, plus a manifest naming the publish it belongs
+    to, in a new generation directory under exports.d (written as `<stamp>.partial`, renamed when
+    complete). Returns the generation directory."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     generations = settings.home / "exports.d"
-    target = generations / stamp
-    target.mkdir(parents=True)
-    con = duckdb.connect(str(settings.published_db), read_only=True)
+    partial = generations / f"{stamp}.partial"
+    partial.mkdir(parents=True)
+    con = duckdb.connect(str(db), read_only=True)
     try:
         tables = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('core', 'marts') ORDER BY 1, 2"
         ).fetchall()
         files = []
         for schema, table in tables:
-            path = target / f"{schema}.{table}.parquet"
+            path = partial / f"{schema}.{table}.parquet"
             con.execute(f"COPY (SELECT * FROM {schema}.{table}) TO '{path}' (FORMAT parquet)")
             rows = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -255,26 +389,70 @@ def export_parquet(settings: Settings, version: str) -> dict:
                 "SELECT source, strftime(max(fetched_at), '%Y-%m-%dT%H:%M:%SZ') FROM meta.load_log GROUP BY source ORDER BY source"
             ).fetchall()
         )
+        publish_id = last_publish_id(con)
     finally:
         con.close()
     manifest = {
         "code_version": version,
         "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "published_at": publish_id,
         "data_as_of": data_as_of,
         "files": files,
         "directory": str(settings.exports_dir),
     }
-    (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    target = generations / stamp
+    os.replace(partial, target)
+    return target
+
+
+def last_publish_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The newest meta.publish_log time of a warehouse file, as text: what ties exports to it."""
+    row = con.execute("SELECT CAST(max(published_at) AS VARCHAR) FROM meta.publish_log").fetchone()
+    return row[0] if row else None
+
+
+def switch_exports(settings: Settings, generation: Path) -> None:
+    """Point `exports` at `generation` by renaming a symlink (atomic), then drop old generations."""
     link_tmp = settings.home / f".exports.{os.getpid()}.tmp"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
-    link_tmp.symlink_to(Path("exports.d") / stamp)
+    link_tmp.symlink_to(Path("exports.d") / generation.name)
     if settings.exports_dir.exists() and not settings.exports_dir.is_symlink():
         shutil.rmtree(settings.exports_dir)
     os.replace(link_tmp, settings.exports_dir)
-    for old in sorted(generations.iterdir())[:-KEEP_EXPORT_GENERATIONS]:
+    _fsync_dir(settings.home)
+    complete = sorted(p for p in generation.parent.iterdir() if not p.name.endswith(".partial"))
+    for old in complete[:-KEEP_EXPORT_GENERATIONS]:
         shutil.rmtree(old, ignore_errors=True)
-    return manifest
+
+
+def stale_exports(settings: Settings) -> str | None:
+    """Why the exports do not belong to the published warehouse (None when they do, or when
+    nothing is published): a kill between the publish rename and the exports switch."""
+    if not settings.published_db.exists():
+        return None
+    manifest_path = settings.exports_dir / "manifest.json"
+    if not manifest_path.is_file():
+        return "no export manifest"
+    try:
+        exported = json.loads(manifest_path.read_text(encoding="utf-8")).get("published_at")
+    except (OSError, ValueError):
+        return "the export manifest cannot be read"
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        current = last_publish_id(con)
+    if exported != current:
+        return f"exports belong to the publish of {exported or 'an unknown time'}, the warehouse to {current}"
+    return None
+
+
+def repair_exports(settings: Settings) -> str | None:
+    """Rebuild the exports from the published warehouse when they are stale; says why, or None."""
+    why = stale_exports(settings)
+    if why is None:
+        return None
+    switch_exports(settings, write_exports(settings, settings.published_db, code_version()))
+    return why
 
 
 def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:

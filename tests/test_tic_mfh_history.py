@@ -27,6 +27,7 @@ COLUMNS = {
     "raw_label": pl.Utf8, "label": pl.Utf8, "iso3": pl.Utf8, "aggregate": pl.Utf8,
     "ref_month": pl.Date, "series": pl.Utf8, "is_comparison_series": pl.Boolean,
     "value_usd_bn": pl.Float64, "value_flag": pl.Utf8, "line_no": pl.Int32, "file_date": pl.Date,
+    "revised_on": pl.Date,
 }
 # Row groups that partition Grand Total (regional groups stood in for their members before 2016).
 SUMMANDS = ["all_other", "oil_exporters", "carib_banking_centers", "belgium_luxembourg"]
@@ -427,3 +428,15 @@ def test_error_no_data(body):
     exc = parse_error(preamble)
     assert_source_error(exc, None)
     assert "no data rows" in str(exc.value)
+
+
+def test_revision_stamps_give_revised_on_per_year(fixture_mirror):
+    """The footer's "(2025 revised March 18, 2026)" is the file's own word that 2025 was restated:
+    tic_files_agree lets such a cell move beyond the tolerance (a Table 5 never says so)."""
+    body = (fixture_mirror / "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/mfhhis01.txt").read_bytes()
+    body = body.replace(b'"(2011 revised August 15, 2018)"', b'"(2011, 2010 and 2007 revised Aug 15, 2018)"')
+    df = tic_mfh_history.parse(body, "https://example/mfhhis01.txt")
+    by_year = dict(df.select(pl.col("ref_month").dt.year().alias("y"), "revised_on").unique().iter_rows())
+    assert by_year[2025] == dt.date(2026, 3, 18)
+    assert by_year[2011] == dt.date(2018, 8, 15)
+    assert by_year.get(2000) is None

@@ -24,6 +24,7 @@ COLUMNS = {
     "raw_label": pl.Utf8, "label": pl.Utf8, "iso3": pl.Utf8, "aggregate": pl.Utf8,
     "ref_month": pl.Date, "series": pl.Utf8, "is_comparison_series": pl.Boolean,
     "value_usd_bn": pl.Float64, "value_flag": pl.Utf8, "line_no": pl.Int32, "file_date": pl.Date,
+    "revised_on": pl.Date,
 }
 
 
@@ -187,3 +188,10 @@ def test_error_out_of_range(body, old, new, line):
 
 def test_error_values_after_notes(body):
     parse_error(body + b"Japan\t1.0\r\n", body.count(b"\r\n") + 1)
+
+
+def test_error_swapped_header_months(body):
+    """Two month labels swapped: every value of both columns would land in the other month."""
+    err = parse_error(edit(body, "\t2025-11\t2025-10\t", "\t2025-10\t2025-11\t"), 6)
+    assert "not consecutive newest first: 2025-10 follows 2025-12" in str(err)
+

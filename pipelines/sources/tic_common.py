@@ -47,6 +47,7 @@ CELL_SCHEMA: dict[str, pl.DataType] = {
     "value_flag": pl.Utf8,
     "line_no": pl.Int32,
     "file_date": pl.Date,
+    "revised_on": pl.Date,
 }
 
 
@@ -237,10 +238,18 @@ def check_unique_cells(ctx: Ctx, rows: list[dict]) -> None:
         seen.add(key)
 
 
-def cells_frame(ctx: Ctx, rows: list[dict], file_date: dt.date | None = None) -> pl.DataFrame:
-    """The typed output frame; `file_date` (read from the footer, after the data) on every row."""
+def cells_frame(
+    ctx: Ctx, rows: list[dict], file_date: dt.date | None = None, revised: dict[int, dt.date] | None = None
+) -> pl.DataFrame:
+    """The typed output frame; `file_date` (read from the footer, after the data) on every row, and
+    `revised_on`, the date the file says the cell's year was revised (footer `(2025 revised March
+    18, 2026)`), on the cells of the years it names."""
     if not rows:
         raise ctx.error("no data rows found")
     check_unique_cells(ctx, rows)
-    frame = pl.DataFrame(rows, schema={k: v for k, v in CELL_SCHEMA.items() if k != "file_date"})
-    return frame.with_columns(pl.lit(file_date, dtype=pl.Date).alias("file_date"))
+    computed = ("file_date", "revised_on")
+    frame = pl.DataFrame(rows, schema={k: v for k, v in CELL_SCHEMA.items() if k not in computed})
+    revised_on = pl.col("ref_month").dt.year().replace_strict(
+        list((revised or {}).keys()), list((revised or {}).values()), default=None, return_dtype=pl.Date
+    )
+    return frame.with_columns(pl.lit(file_date, dtype=pl.Date).alias("file_date"), revised_on.alias("revised_on"))

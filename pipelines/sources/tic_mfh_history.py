@@ -7,7 +7,8 @@ row, and print the break month twice (new series first, then the old one "for co
 Blocks have 11-13 value columns and may or may not end lines with a TAB. Units: USD billions.
 
 Output: one row per printed cell, columns `CELL_SCHEMA` in tic_common (`file_date` from the footer
-date such as `3/18/26`).
+date such as `3/18/26`, `revised_on` from the footer's revision lines such as
+`"(2024 and 2023 revised January 15, 2026)"`: the file's own word that a year was restated).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _ROMAN = re.compile(r"[IVXLC]+")
 _YEAR = re.compile(r"(19|20)\d\d")
 _DASHES = re.compile(r"-+")
 _FOOTER_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+# `(2025 revised March 18, 2026)`, `(2011, 2010, 2007 and 2006 revised Aug 15, 2018)`.
+_REVISED = re.compile(r'"?\((?P<years>(?:(?:19|20)\d\d(?:, | and )?)+) revised (?P<date>[A-Za-z]+\.? \d{1,2}, \d{4})\)"?')
 
 
 def parse(body: bytes, url: str) -> pl.DataFrame:
@@ -41,6 +44,7 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
     unit_seen = False
     footer: tuple[int, str] | None = None  # (line, text) where the footer began
     file_date: dt.date | None = None
+    revised: dict[int, dt.date] = {}
 
     i = 0
     while i < len(lines):
@@ -57,6 +61,7 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
             m = _FOOTER_DATE.fullmatch(first)
             if m and file_date is None:
                 file_date = _footer_date(ctx, m, line)
+            revised.update(_revision_stamp(first))
             continue
 
         if first == "":
@@ -100,7 +105,7 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
         raise ctx.error("series rows not followed by a month header row", pending[0][0])
     if columns is not None and block_rows == 0:
         raise ctx.error("header block has no data rows", block_line)
-    return cells_frame(ctx, rows, file_date)
+    return cells_frame(ctx, rows, file_date, revised)
 
 
 def _unlabelled_kind(values: list[str]) -> str:
@@ -151,3 +156,20 @@ def _footer_date(ctx: Ctx, m: re.Match, line: int) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ctx.error(f"footer date {m[0]!r} is not a valid date", line) from None
+
+
+def _revision_stamp(text: str) -> dict[int, dt.date]:
+    """The years a footer revision line names, each with its revision date; {} for other lines
+    (and for a date that cannot be read: a stamp we cannot read declares nothing)."""
+    m = _REVISED.fullmatch(text.strip())
+    if not m:
+        return {}
+    for form in ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y"):
+        try:
+            when = dt.datetime.strptime(m["date"], form).date()
+            break
+        except ValueError:
+            continue
+    else:
+        return {}
+    return {int(year): when for year in re.findall(r"(?:19|20)\d\d", m["years"])}

@@ -62,9 +62,12 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
 
 
 def _header(ctx: Ctx, line: int, values: list[str]) -> list[Column]:
-    """`Country\\t2026-03\\t2026-02...`: every column must be an ISO month, each printed once.
+    """`Country\\t2026-03\\t2026-02...`: every column must be an ISO month, one month apart, newest
+    first.
 
-    A year-only header (`2025`, the mfhhis01 layout) is refused rather than read as a month.
+    A year-only header (`2025`, the mfhhis01 layout) is refused rather than read as a month. Two
+    swapped month labels would silently move every value of two columns to the other month, and
+    the table is always printed newest first without gaps, so anything else is refused too.
     """
     months = []
     for text in values:
@@ -76,4 +79,9 @@ def _header(ctx: Ctx, line: int, values: list[str]) -> list[Column]:
         raise ctx.error("header months cannot be read: the 'Country' row has no months", line)
     if len(set(months)) != len(months):
         raise ctx.error("header months cannot be read: a month is printed twice", line)
+    for newer, older in zip(months, months[1:]):
+        if (newer.year * 12 + newer.month) - (older.year * 12 + older.month) != 1:
+            raise ctx.error(
+                f"header months are not consecutive newest first: {older:%Y-%m} follows {newer:%Y-%m}", line
+            )
     return [Column(m) for m in months]

@@ -4,24 +4,24 @@ CREATE OR REPLACE TABLE core.fct_treasury_holdings AS
 WITH cells AS (
     SELECT iso3, ref_month, value_usd_bn AS holdings_usd_bn, value_flag,
            'tic_mfh_history' AS source, series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)) AS vintage, raw_sha256, fetched_at
+           coalesce(file_date, CAST(fetched_at AS DATE)) AS vintage, revised_on, raw_sha256, fetched_at
     FROM staging.tic_mfh_history WHERE iso3 IS NOT NULL
     UNION ALL
     SELECT iso3, ref_month, value_usd_bn, value_flag,
            'tic_table5', series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)), raw_sha256, fetched_at
+           coalesce(file_date, CAST(fetched_at AS DATE)), revised_on, raw_sha256, fetched_at
     FROM staging.tic_table5 WHERE iso3 IS NOT NULL
     UNION ALL
     SELECT iso3, ref_month, for_treas_pos_usd_mn / 1000.0, NULL,
            'tic_table3', NULL, FALSE,
-           CAST(fetched_at AS DATE), raw_sha256, fetched_at
+           CAST(fetched_at AS DATE), CAST(NULL AS DATE), raw_sha256, fetched_at
     FROM staging.tic_table3 WHERE iso3 IS NOT NULL
 )
 -- Two bodies of the same vintage (re-fetched, line endings changed) must not double a row: keep
 -- the one fetched last.
 SELECT DISTINCT ON (iso3, ref_month, source, series, is_comparison_series, vintage)
        iso3, ref_month, holdings_usd_bn, value_flag, source,
-       coalesce(series, 'current') AS series, is_comparison_series, vintage, raw_sha256
+       coalesce(series, 'current') AS series, is_comparison_series, vintage, revised_on, raw_sha256
 FROM cells
 WHERE holdings_usd_bn IS NOT NULL OR value_flag = '*'
 ORDER BY iso3, ref_month, source, series, is_comparison_series, vintage, fetched_at DESC;
@@ -35,4 +35,5 @@ COMMENT ON COLUMN core.fct_treasury_holdings.source IS 'tic_mfh_history (mfhhis0
 COMMENT ON COLUMN core.fct_treasury_holdings.series IS 'Benchmark series the value belongs to as printed above its column (Roman numeral, e.g. XII), or current where none is printed.';
 COMMENT ON COLUMN core.fct_treasury_holdings.is_comparison_series IS 'True for the older series column TIC repeats at a series break, shown for comparison only; the latest view never uses these.';
 COMMENT ON COLUMN core.fct_treasury_holdings.vintage IS 'Publication date printed in the file (mfhhis01 footer date), else the date the file was fetched.';
+COMMENT ON COLUMN core.fct_treasury_holdings.revised_on IS 'Date the file itself says this month''s year was revised (mfhhis01 footer such as "(2025 revised March 18, 2026)"); NULL where the file declares no revision (Table 5 and Table 3 never do). Only a declared revision may move a figure beyond the tolerance of tic_files_agree.';
 COMMENT ON COLUMN core.fct_treasury_holdings.raw_sha256 IS 'sha256 of the raw file in $TLW_HOME/raw the row was parsed from.';

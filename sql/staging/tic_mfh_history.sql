@@ -12,7 +12,10 @@ CREATE TABLE IF NOT EXISTS staging.tic_mfh_history (
     value_flag VARCHAR,
     line_no INTEGER,
     file_date DATE,
+    revised_on DATE,
     raw_sha256 VARCHAR,
     source_url VARCHAR,
     fetched_at TIMESTAMPTZ
 );
+-- Working copies made before revised_on existed gain it (NULL for the bodies already loaded).
+ALTER TABLE staging.tic_mfh_history ADD COLUMN IF NOT EXISTS revised_on DATE;

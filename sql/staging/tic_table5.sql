@@ -2,3 +2,4 @@
 -- (one row per printed cell, USD billions), so the table is declared once, in tic_mfh_history.sql.
 -- depends_on: staging.tic_mfh_history
 CREATE TABLE IF NOT EXISTS staging.tic_table5 AS SELECT * FROM staging.tic_mfh_history LIMIT 0;
+ALTER TABLE staging.tic_table5 ADD COLUMN IF NOT EXISTS revised_on DATE;

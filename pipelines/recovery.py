@@ -1,0 +1,143 @@
+"""Getting back to a state a refresh can run from, at the start of every refresh.
+
+- A corrupt working copy (`build/work.duckdb` that DuckDB cannot open or read) is moved aside and
+  rebuilt; a missing one is rebuilt too when the raw archive holds bodies. Rebuilt means: every
+  body the raw archive holds (every vintage, not only the newest per URL, which is all a refetch
+  would give) is parsed and loaded into staging again, with the fetch time it was first archived
+  at, so the vintages and the warehouse built from them are the ones published before.
+- Dagster runs the CLI started in-process stay STARTED when their process is killed, and with
+  `max_concurrent_runs: 1` every queued scheduled run would wait behind them for good. The refresh
+  lock proves no other CLI refresh is alive, so the next refresh marks them failed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import dagster as dg
+import duckdb
+
+from pipelines import warehouse
+from pipelines.config import Settings
+from pipelines.ingest import FileSource, PagedSource, Source
+from pipelines.raw_archive import RawArchive
+from pipelines.sources.errors import SourceFormatError
+
+CLI_TRIGGER_TAG = "tlw/trigger"
+PID_TAG = "tlw/pid"
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    why: str
+    moved_to: str | None
+    bodies: int
+    sources: int
+    refused: int  # archived bodies the parsers refuse (never loaded the first time either)
+
+    def describe(self) -> str:
+        aside = f"; the damaged file was moved to {self.moved_to}" if self.moved_to else ""
+        return (f"working copy {self.why}: rebuilt from the raw archive, {self.bodies} bodies of {self.sources} "
+                f"sources reloaded with every vintage ({self.refused} refused by their parser, as when fetched){aside}")
+
+
+def working_copy_problem(settings: Settings) -> str | None:
+    """Why the working copy cannot be used (None when it can, or when there is none)."""
+    if not settings.build_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(settings.build_db)) as con:
+            con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'load_log'").fetchone()[0]:
+                con.execute("SELECT count(*), max(loaded_at) FROM meta.load_log").fetchone()
+    except duckdb.Error as exc:
+        return f"{settings.build_db} is corrupt ({str(exc).splitlines()[0]})"
+    return None
+
+
+def recover_working_copy(settings: Settings, sources: list[Source]) -> Rebuilt | None:
+    """Rebuild a corrupt or missing working copy from the raw archive; None when there is nothing
+    to do. Call under the refresh lock (no other writer)."""
+    archive = RawArchive(settings.raw_dir)
+    problem = working_copy_problem(settings)
+    moved_to = None
+    if problem is not None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        aside = settings.build_db.with_name(f"{settings.build_db.name}.corrupt-{stamp}")
+        os.replace(settings.build_db, aside)
+        wal = settings.build_db.with_name(settings.build_db.name + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        moved_to = str(aside)
+    elif settings.build_db.exists():
+        return None
+    records = [r for r in archive.records() if r.outcome != "rejected" and r.stored_path]
+    if problem is None and not records:
+        return None  # a first refresh: nothing to rebuild from
+    by_name = {s.name: s for s in sources if isinstance(s, (FileSource, PagedSource))}
+    loaded, refused, seen = 0, 0, set()
+    names = set()
+    with warehouse.build_connection(settings) as con:
+        for record in records:  # oldest first: each body keeps the time it was first archived at
+            source = by_name.get(record.source)
+            if source is None or (record.source, record.sha256) in seen:
+                continue
+            seen.add((record.source, record.sha256))
+            body = archive.read_body(record)
+            try:
+                frame = source.parse(body, record.url) if isinstance(source, FileSource) else source.parse_page(body, record.url)[0]
+            except SourceFormatError:
+                refused += 1
+                continue
+            warehouse.load_staging(
+                con, record.source, frame, url=record.url, raw_sha256=record.sha256,
+                fetched_at=record.fetched_at, changed=True,
+            )
+            loaded += 1
+            names.add(record.source)
+    why = problem or f"{settings.build_db} was missing"
+    return Rebuilt(why, moved_to, loaded, len(names), refused)
+
+
+def mark_dead_cli_runs_failed(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed every CLI run still STARTED or STARTING: called under the refresh lock, which
+    every CLI refresh holds for its whole run, so such a run's process is gone. Returns their ids."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={CLI_TRIGGER_TAG: "cli"},
+        )
+    )
+    for run in runs:
+        instance.report_run_failed(
+            run, message=f"tlw refresh (pid {run.tags.get(PID_TAG, 'unknown')}) died before the run ended; marked failed by the next refresh"
+        )
+    return [run.run_id for run in runs]
+
+
+def sweep_dead_cli_runs(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
+    """For the daemon's sensor and schedules: mark dead CLI runs failed when no `tlw refresh` holds
+    the refresh lock (so none is alive), so a killed refresh never queues scheduled runs behind
+    it for good. Returns the ids marked."""
+    path = settings.home / ".refresh.lock"
+    if not path.exists():
+        return []
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []  # a refresh is running: its run is alive
+        try:
+            return mark_dead_cli_runs_failed(instance)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def free_space_for_refresh(settings: Settings) -> None:
+    """A refresh needs room for one publish copy of the working copy: refuse in one line before
+    starting when the disk cannot hold it, instead of a DuckDB "disk I/O error" half way."""
+    if settings.build_db.exists():
+        warehouse.ensure_space(settings.home, settings.build_db.stat().st_size)
