@@ -13,6 +13,7 @@ release a day late costs nothing but a second probe.
 | `mof_interventions` | mof_interventions                         | last Tokyo business day of the month, 19:00 Asia/Tokyo           | `30 19 26-31 * *` Asia/Tokyo         | 100 days    |
 | `fred`              | fred                                      | every US business day, 17:00 America/New_York                    | `30 17 * * 1-5` America/New_York     | 10 days     |
 | `debt_to_penny`     | debt_to_penny                             | every US business day, 16:00 America/New_York                    | `30 16 * * 1-5` America/New_York     | 5 days      |
+| `mspd`              | mspd                                      | 4th US business day of the month, 15:00 America/New_York          | `30 15 4-10 * *` America/New_York    | 45 days     |
 | `federal_register`  | federal_register                          | every US business day, 06:00 America/New_York                    | `0 7 * * 1-5` America/New_York       | 30 days     |
 
 Why these rules:
@@ -32,6 +33,9 @@ Why these rules:
   Looked at each business day at 17:30 Eastern; stale after 10 days without a change.
 - Debt to the Penny: one record per business day, posted in the afternoon. Looked at 16:30
   Eastern; stale after 5 days (a long weekend plus a holiday is 4).
+- MSPD: the Monthly Statement of the Public Debt for a month end appears on the 4th business day of
+  the next month, in the afternoon. The 4th business day falls between the 4th and the 10th (a
+  holiday week); stale after 45 days (one monthly cycle plus slack).
 - Federal Register: published on federal business days at 06:00 Eastern. Tariff documents do not
   appear every day, so stale only after 30 days without a new matching document.
 
@@ -178,6 +182,12 @@ def tic_release_day(day: date) -> bool:
     return not any(us_business_day(day.replace(day=d)) for d in range(15, day.day))
 
 
+def mspd_release_day(day: date) -> bool:
+    """The 4th US business day of the month."""
+    business = [d for d in _month_days(day) if us_business_day(d)]
+    return len(business) >= 4 and business[3] == day
+
+
 def mof_reserves_release_day(day: date) -> bool:
     """The 5th Tokyo business day of the month."""
     business = [d for d in _month_days(day) if tokyo_business_day(d)]
@@ -290,6 +300,18 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 16 * * 1-5",
         stale_after=timedelta(days=5),
         warn_after=timedelta(days=3),
+    ),
+    ReleaseCalendar(
+        name="mspd",
+        sources=("mspd",),
+        publisher="U.S. Treasury Fiscal Data (Monthly Statement of the Public Debt)",
+        rule="monthly, 4th US business day, 3 pm Eastern",
+        timezone=NEW_YORK,
+        release_time=time(15, 0),
+        releases_on=mspd_release_day,
+        cron="30 15 4-10 * *",
+        stale_after=timedelta(days=45),
+        warn_after=timedelta(days=36),
     ),
     ReleaseCalendar(
         name="federal_register",

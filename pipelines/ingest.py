@@ -4,6 +4,11 @@ A `FileSource` is a fixed list of official files (TIC tables, MOF CSVs, FRED ser
 `PagedSource` is an API searched from what the warehouse already holds (Debt to the Penny, the
 Federal Register), following each response's link to the next page.
 
+A paged source proves it got everything: per search, the rows collected over all pages must reach
+what the API announced for the search (`pipelines.sources.pages.Page.announced`), else the source
+fails with `IncompleteSearch` naming the search, its window, and both counts. One rule, here, for
+every paged client.
+
 Both answer two questions the same way: `probe` (is there anything new? one conditional request
 per file or per search, used by `tlw refresh` and the release sensor to launch nothing when
 nothing changed) and `ingest` (fetch, parse and load into `staging.<name>`, skipping bodies already
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence
@@ -24,9 +30,10 @@ import polars as pl
 from pipelines import warehouse
 from pipelines.config import Settings
 from pipelines.fetch import Fetcher, FetchError, FetchResult
+from pipelines.sources.pages import Page
 
 Parser = Callable[[bytes, str], pl.DataFrame]
-PageParser = Callable[[bytes, str], tuple[pl.DataFrame, "str | None"]]
+PageParser = Callable[[bytes, str], Page]
 # A function of the settings and the working copy (read only) giving the URLs to request.
 UrlPlan = Callable[[Settings, duckdb.DuckDBPyConnection], Sequence[str]]
 
@@ -87,36 +94,101 @@ class FileSource:
         return report
 
 
+class IncompleteSearch(RuntimeError):
+    """A search whose pages held fewer rows than the API announced for it."""
+
+    def __init__(self, source: str, search: str, expected: int, collected: int):
+        self.source, self.search, self.expected, self.collected = source, search, expected, collected
+        super().__init__(
+            f"[{source}] {search}: the API announced {expected:,} rows, {collected:,} collected over its pages; "
+            "nothing from this source is published until a refresh collects them all"
+        )
+
+
+def prove_complete(source: str, search: str, expected: int, collected: int) -> None:
+    if collected < expected:
+        raise IncompleteSearch(source, search, expected, collected)
+
+
+def _whole_url(url: str) -> str:
+    return url
+
+
 @dataclass(frozen=True)
 class PagedSource:
+    """An API searched incrementally. `full_urls` is the plan from the start of the history: what a
+    mirror holds (someone saved the full searches, never tomorrow's incremental one). When a mirror
+    lacks the incremental search (not in a directory mirror, HTTP 404 from an HTTP mirror), the full
+    search is asked of the mirror instead, and pages already loaded cost no parsing."""
+
     name: str
     family: str
     description: str
     first_urls: UrlPlan
     parse_page: PageParser
+    full_urls: UrlPlan | None = None
     max_pages: int = 10_000
+    # Names the search and its window in an error, from the search's first URL.
+    describe: Callable[[str], str] = _whole_url
 
     def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        return self._from_mirror_or_full("_probe", fetcher, con, settings)
+
+    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        return self._from_mirror_or_full("_ingest", fetcher, con, settings)
+
+    def _probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
         results = [fetcher.fetch(self.name, url) for url in self.first_urls(settings, con)]
         return any(not warehouse.is_loaded(con, self.name, r.sha256) for r in results)
 
-    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+    def _ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
         report = IngestReport(self.name)
         for first in self.first_urls(settings, con):
-            url: str | None = first
-            seen: set[str] = set()
-            while url is not None:
-                if url in seen or len(seen) >= self.max_pages:
-                    raise RuntimeError(f"[{self.name}] pagination loops or exceeds {self.max_pages} pages at {url}")
-                seen.add(url)
-                result = fetcher.fetch(self.name, url)
-                # Parse even a page loaded before: its link to the next page is needed.
-                frame, next_url = self.parse_page(result.body, url)
-                rows = 0
-                if not warehouse.is_loaded(con, self.name, result.sha256):
-                    rows = _load(con, self.name, result, frame)
-                report = _add(report, result, rows)
-                url = next_url
+            report = self.collect(fetcher, con, first, report)
+        return report
+
+    def _from_mirror_or_full(self, step: str, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings):
+        try:
+            return getattr(self, step)(fetcher, con, settings)
+        except FetchError as exc:
+            missing = exc.missing_in_mirror or exc.problem.startswith("HTTP 404")
+            if not (settings.mirror and missing and self.full_urls is not None):
+                raise
+            if list(self.first_urls(settings, con)) == list(self.full_urls(settings, con)):
+                raise
+            print(
+                f"tlw: {self.name}: the mirror lacks the incremental search ({exc.problem}); "
+                "asking it for the full search instead",
+                file=sys.stderr, flush=True,
+            )
+            full = dataclasses.replace(self, first_urls=self.full_urls, full_urls=None)
+            return getattr(full, step)(fetcher, con, settings)
+
+    def fetch_page(self, fetcher: Fetcher, url: str) -> tuple[FetchResult, Page]:
+        result = fetcher.fetch(self.name, url)
+        return result, self.parse_page(result.body, url)
+
+    def collect(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, first_url: str, report: IngestReport,
+                first: tuple[FetchResult, Page] | None = None) -> IngestReport:
+        """Every page of one search, loaded, then the completeness proof. `first` is its first page
+        when the caller fetched it already (to read the announced count before deciding to split)."""
+        result, page = first or self.fetch_page(fetcher, first_url)
+        seen = {first_url}
+        collected, announced = 0, page.announced
+        while True:
+            # Parse even a page loaded before: its link to the next page is needed.
+            rows = 0 if warehouse.is_loaded(con, self.name, result.sha256) else _load(con, self.name, result, page.rows)
+            report = _add(report, result, rows)
+            collected += page.rows.height
+            announced = max(announced, page.announced)
+            url = page.next_url
+            if url is None:
+                break
+            if url in seen or len(seen) >= self.max_pages:
+                raise RuntimeError(f"[{self.name}] pagination loops or exceeds {self.max_pages} pages at {url}")
+            seen.add(url)
+            result, page = self.fetch_page(fetcher, url)
+        prove_complete(self.name, self.describe(first_url), announced, collected)
         return report
 
 

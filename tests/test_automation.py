@@ -262,7 +262,7 @@ def tick(defs, cursor: str | None = None):
 def test_unchanged_mirror_launches_nothing(defs, env):
     result = tick(defs)
     assert result.run_requests == []
-    assert "nothing new in 12 sources" in result.skip_message
+    assert "nothing new in 13 sources" in result.skip_message
 
 
 def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):

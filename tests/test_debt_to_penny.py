@@ -45,7 +45,7 @@ def test_fixture_pages_walk(fixture_mirror: Path):
     frames, urls = [], []
     while url is not None:
         urls.append(url)
-        frame, url = debt_to_penny.parse_page((fixture_mirror / mirror_relpath(urls[-1])).read_bytes(), urls[-1])
+        frame, url, _ = debt_to_penny.parse_page((fixture_mirror / mirror_relpath(urls[-1])).read_bytes(), urls[-1])
         frames.append(frame)
     assert urls == [debt_to_penny.page_url(None, page_size=3, page_number=n) for n in (1, 2, 3)]
     assert [f.height for f in frames] == [3, 3, 2]
@@ -82,7 +82,7 @@ REAL_URL = (f"{BASE}?fields=record_date,record_fiscal_year,tot_pub_debt_out_amt"
     ("debt_to_penny_api_fy2023_page1.json", date(2023, 9, 29), 33167334044723.16),
 ])
 def test_real_responses(real_sources: Path, name: str, day: date, total: float):
-    frame, next_url = debt_to_penny.parse_page((real_sources / "fiscaldata" / name).read_bytes(), REAL_URL)
+    frame, next_url, _ = debt_to_penny.parse_page((real_sources / "fiscaldata" / name).read_bytes(), REAL_URL)
     assert frame.to_dicts() == [{"record_date": day, "debt_held_public_usd": None,
                                  "intragov_hold_usd": None, "tot_pub_debt_out_usd": total}]
     # links.next "&page%5Bnumber%5D=2&page%5Bsize%5D=1" applied to the request's own query
@@ -117,7 +117,7 @@ def _bytes(doc) -> bytes:
 
 
 def test_error_template_is_valid():
-    frame, next_url = debt_to_penny.parse_page(_bytes(_page()), URL)
+    frame, next_url, _ = debt_to_penny.parse_page(_bytes(_page()), URL)
     assert frame.height == 1 and next_url == debt_to_penny.page_url(date(2024, 11, 25), page_size=1, page_number=2)
 
 
@@ -169,5 +169,5 @@ def test_error_next_skips_a_page():
 def test_last_page_by_meta():
     doc = _page()
     doc["meta"]["total-pages"] = 1
-    _, next_url = debt_to_penny.parse_page(_bytes(doc), URL)
+    _, next_url, _ = debt_to_penny.parse_page(_bytes(doc), URL)
     assert next_url is None

@@ -33,7 +33,7 @@ def read_search(mirror: Path, first_url: str) -> tuple[pl.DataFrame, list[dict]]
     frames, pages, url = [], [], first_url
     while url:
         body = (mirror / mirror_relpath(url)).read_bytes()
-        frame, next_url = fr.parse_page(body, url)
+        frame, next_url, _ = fr.parse_page(body, url)
         frames.append(frame)
         pages.append(json.loads(body))
         assert next_url != url
@@ -168,9 +168,9 @@ def test_following_next_page_url_reads_every_page(fixture_mirror: Path):
 
 
 def test_empty_search_has_no_results_key_and_gives_an_empty_frame():
-    frame, next_url = fr.parse_page(b'{"count":0,"description":"Documents matching xyz"}', fr.API_URL)
+    frame, next_url, announced = fr.parse_page(b'{"count":0,"description":"Documents matching xyz"}', fr.API_URL)
     assert frame.is_empty() and frame.schema == pl.Schema(fr.SCHEMA)
-    assert next_url is None
+    assert next_url is None and announced == 0
 
 
 # --- parse_page refuses what it does not recognise ---------------------------------------------
@@ -254,7 +254,7 @@ def test_correction_of_url_links_to_the_corrected_document():
         _result(document_number="2099-00002", publication_date="2099-01-05",
                 correction_of="https://www.federalregister.gov/api/v1/documents/2025-05930.json"),
     ])
-    docs, _ = fr.parse_page(body, fr.API_URL)
+    docs, _, _ = fr.parse_page(body, fr.API_URL)
     assert docs["correction_of"].to_list() == [None, "2025-05930"]
     [link] = _links_of(fr.link_documents(docs), "2099-00002")
     assert (link["link_kind"], link["linked_document_number"], link["linked_proclamation_number"]) == (

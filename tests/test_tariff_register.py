@@ -36,7 +36,7 @@ def feed(fixture_mirror: Path) -> pl.DataFrame:
     frames = []
     for url in fr.search_urls(date(2018, 1, 1), per_page=5):
         while url:
-            frame, url = fr.parse_page((fixture_mirror / mirror_relpath(url)).read_bytes(), url)
+            frame, url, _ = fr.parse_page((fixture_mirror / mirror_relpath(url)).read_bytes(), url)
             frames.append(frame)
     return pl.concat(frames)
 

@@ -86,39 +86,6 @@ def full_history_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> lis
     return federal_register.search_urls(settings.fr_since, per_page=fr_per_page())
 
 
-@dataclass(frozen=True)
-class FederalRegisterSource(PagedSource):
-    """The Federal Register searches, incremental, falling back to the full search a mirror holds."""
-
-    def _mirror_lacks_increment(self, exc: FetchError, settings: Settings, con: duckdb.DuckDBPyConnection) -> bool:
-        missing = exc.missing_in_mirror or exc.problem.startswith("HTTP 404")
-        return bool(settings.mirror) and missing and fr_since(settings, con) != settings.fr_since
-
-    def _full(self, exc: FetchError, settings: Settings) -> PagedSource:
-        print(
-            f"tlw: {self.name}: the mirror lacks the incremental search ({exc.problem}); "
-            f"asking it for the full search from {settings.fr_since} instead",
-            file=sys.stderr, flush=True,
-        )
-        return replace(self, first_urls=full_history_urls)
-
-    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-        try:
-            return PagedSource.probe(self, fetcher, con, settings)
-        except FetchError as exc:
-            if not self._mirror_lacks_increment(exc, settings, con):
-                raise
-            return PagedSource.probe(self._full(exc, settings), fetcher, con, settings)
-
-    def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
-        try:
-            return PagedSource.ingest(self, fetcher, con, settings)
-        except FetchError as exc:
-            if not self._mirror_lacks_increment(exc, settings, con):
-                raise
-            return PagedSource.ingest(self._full(exc, settings), fetcher, con, settings)
-
-
 def register_path() -> Path:
     """The register CSV: `TLW_TARIFF_REGISTER` when set, else the one in the package."""
     override = os.environ.get(REGISTER_ENV, "").strip()
@@ -189,7 +156,7 @@ class RegisterSource(SeedSource):
 
 
 SOURCES = [
-    FederalRegisterSource(
+    PagedSource(
         name="federal_register",
         family="tariffs",
         description=(
@@ -199,6 +166,7 @@ SOURCES = [
             "TLW_FR_OVERLAP_DAYS (a mirror lacking that search is asked for the full one). Every body kept."
         ),
         first_urls=federal_register_urls,
+        full_urls=full_history_urls,
         parse_page=federal_register.parse_page,
     ),
     RegisterSource(

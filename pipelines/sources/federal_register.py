@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 import polars as pl
 
 from pipelines.sources.errors import SourceFormatError
+from pipelines.sources.pages import Page
 
 SOURCE = "federal_register"
 
@@ -300,8 +301,9 @@ def _row(result: object, index: int, url: str) -> dict:
     }
 
 
-def parse_page(body: bytes, url: str) -> tuple[pl.DataFrame, str | None]:
-    """One `documents.json` response: its results as a frame, and the next page's URL (or None).
+def parse_page(body: bytes, url: str) -> Page:
+    """One `documents.json` response: its results as a frame, the next page's URL (or None), and
+    the search's `count` (what the completeness proof compares the collected rows with).
 
     `result_index` is the 0-based position in the page's `results`. `correction_of` holds the
     corrected document's number. `presidential_document_type` is derived from `subtype`.
@@ -313,7 +315,7 @@ def parse_page(body: bytes, url: str) -> tuple[pl.DataFrame, str | None]:
     results = payload.get("results")
     if results is None:
         if count == 0:  # the API leaves `results` out when nothing matched
-            return pl.DataFrame(schema=SCHEMA), None
+            return Page(pl.DataFrame(schema=SCHEMA), None, 0)
         raise _fail(url, f"`count` is {count} but the page has no `results`")
     if not isinstance(results, list):
         raise _fail(url, f"`results` should be a list, got {type(results).__name__}")
@@ -321,7 +323,7 @@ def parse_page(body: bytes, url: str) -> tuple[pl.DataFrame, str | None]:
     if next_url is not None and not isinstance(next_url, str):
         raise _fail(url, f"next_page_url should be a URL, got {next_url!r}")
     rows = [_row(result, index, url) for index, result in enumerate(results)]
-    return pl.DataFrame(rows, schema=SCHEMA), next_url or None
+    return Page(pl.DataFrame(rows, schema=SCHEMA), next_url or None, count)
 
 
 # --- links between documents ------------------------------------------------------------------
