@@ -12,7 +12,6 @@ from datetime import date
 import polars as pl
 
 from pipelines.sources import fiscaldata
-from pipelines.sources.pages import Page
 
 SOURCE = "debt_to_penny"
 
@@ -42,15 +41,7 @@ SCHEMA: dict[str, pl.DataType] = {
 
 def page_url(after: date | None, page_size: int = fiscaldata.MAX_PAGE_SIZE, page_number: int = 1) -> str:
     """Records strictly after `after` (all records when None), oldest first."""
-    flt = f"record_date:gt:{after.isoformat()}" if after else f"record_date:gte:{FIRST_DATE}"
-    return fiscaldata.page_url(ENDPOINT, FIELDS, flt, "record_date", page_number, page_size)
-
-
-def parse_page(body: bytes, url: str) -> Page:
-    fail = fiscaldata.failer(SOURCE, url)
-    records, next_url, total = fiscaldata.read_page(body, url, fail)
-    frame = pl.DataFrame([_record(i, rec, fail) for i, rec in enumerate(records)], schema=SCHEMA)
-    return Page(frame, next_url, total)
+    return fiscaldata.records_after(ENDPOINT, FIELDS, FIRST_DATE, after, page_size, page_number)
 
 
 def _record(i: int, rec: object, fail) -> dict:
@@ -67,3 +58,6 @@ def _record(i: int, rec: object, fail) -> dict:
     if total is not None and not TOTAL_MIN <= total <= TOTAL_MAX:
         raise fail(f"data[{i}] total public debt {total:,.2f} outside 1..100 trillion ({record_date})")
     return out
+
+
+parse_page = fiscaldata.page_parser(SOURCE, SCHEMA, _record)

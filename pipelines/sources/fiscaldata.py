@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import polars as pl
+
 from pipelines.sources.errors import SourceFormatError
+from pipelines.sources.pages import Page
 
 API_ROOT = "https://api.fiscaldata.treasury.gov/services/api/fiscal_service"
 MAX_PAGE_SIZE = 10_000
@@ -36,6 +40,23 @@ def page_url(endpoint: str, fields: tuple[str, ...], filter_: str, sort: str, pa
     """`endpoint` (e.g. `v1/debt/mspd/mspd_table_1`) queried in the canonical parameter order."""
     rest = f"fields={','.join(fields)}&filter={filter_}&sort={sort}"
     return f"{API_ROOT}/{endpoint}?{_page_query(rest, page_number, page_size)}"
+
+
+def records_after(endpoint: str, fields: tuple[str, ...], first_date: date, after: date | None,
+                  page_size: int = MAX_PAGE_SIZE, page_number: int = 1) -> str:
+    """Records dated strictly after `after` (all from `first_date` when None), oldest first: the
+    incremental query of every dataset keyed by `record_date`."""
+    flt = f"record_date:gt:{after.isoformat()}" if after else f"record_date:gte:{first_date}"
+    return page_url(endpoint, fields, flt, "record_date", page_number, page_size)
+
+
+def page_parser(source: str, schema: dict, record: Callable[[int, object, Fail], dict]) -> Callable[[bytes, str], Page]:
+    """The page parser of one dataset: the shared envelope, then `record(i, rec, fail)` per record."""
+    def parse_page(body: bytes, url: str) -> Page:
+        fail = failer(source, url)
+        records, next_url, total = read_page(body, url, fail)
+        return Page(pl.DataFrame([record(i, rec, fail) for i, rec in enumerate(records)], schema=schema), next_url, total)
+    return parse_page
 
 
 def _page_query(query_without_page: str, number: int, size: int) -> str:

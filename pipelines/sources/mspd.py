@@ -20,7 +20,6 @@ from datetime import date
 import polars as pl
 
 from pipelines.sources import fiscaldata
-from pipelines.sources.pages import Page
 
 SOURCE = "mspd"
 
@@ -51,16 +50,8 @@ SCHEMA: dict[str, pl.DataType] = {
 
 
 def page_url(after: date | None, page_size: int = fiscaldata.MAX_PAGE_SIZE, page_number: int = 1) -> str:
-    """Records of month ends strictly after `after` (all when None), oldest first, lines in order."""
-    flt = f"record_date:gt:{after.isoformat()}" if after else f"record_date:gte:{FIRST_DATE}"
-    return fiscaldata.page_url(ENDPOINT, FIELDS, flt, "record_date", page_number, page_size)
-
-
-def parse_page(body: bytes, url: str) -> Page:
-    fail = fiscaldata.failer(SOURCE, url)
-    records, next_url, total = fiscaldata.read_page(body, url, fail)
-    frame = pl.DataFrame([_record(i, rec, fail) for i, rec in enumerate(records)], schema=SCHEMA)
-    return Page(frame, next_url, total)
+    """Records of month ends strictly after `after` (all when None), oldest first."""
+    return fiscaldata.records_after(ENDPOINT, FIELDS, FIRST_DATE, after, page_size, page_number)
 
 
 def _record(i: int, rec: object, fail) -> dict:
@@ -84,3 +75,6 @@ def _record(i: int, rec: object, fail) -> dict:
     if kind == "Total Marketable" and not MARKETABLE_MIN_MIL <= out["total_usd_mil"] <= MARKETABLE_MAX_MIL:
         raise fail(f"data[{i}] Total Marketable {out['total_usd_mil']:,.1f} million is outside 1..100 trillion dollars ({record_date})")
     return out
+
+
+parse_page = fiscaldata.page_parser(SOURCE, SCHEMA, _record)
