@@ -30,7 +30,6 @@ Environment variables read here (besides the `Settings` ones):
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,7 +39,7 @@ import polars as pl
 
 from pipelines import tariff_register
 from pipelines.config import REPO_ROOT, Settings
-from pipelines.fetch import Fetcher, FetchError
+from pipelines.fetch import Fetcher
 from pipelines.ingest import IngestReport, PagedSource, SeedSource
 from pipelines.sources import federal_register
 from pipelines.sources.errors import SourceFormatError
