@@ -154,3 +154,198 @@ def test_declared_revision_may_move_a_figure_beyond_the_tolerance(case):
     code, output = case.refresh()
     assert code == 0, output
     assert query(case.db, "SELECT holdings_usd_bn, source FROM core.treasury_holdings WHERE iso3 = 'JPN' AND ref_month = '2025-03-01'") == [(1230.8, "tic_mfh_history")]
+
+
+# --- #10: no table loses rows by accident ---------------------------------------------------
+
+def test_table_losing_rows_while_its_sources_did_not_shrink_is_blocked(case):
+    """A new machine restores only tlw.duckdb (no working copy, no raw archive) and its mirror
+    lacks the FRED files: FRED is skipped and, before the shrink gate, the warehouse published
+    without a single FRED observation ("checks passed")."""
+    published_rows = query(case.db, "SELECT count(*) FROM core.fct_fred_observations")[0][0]
+    shutil.rmtree(case.home / "build")
+    shutil.rmtree(case.home / "raw")
+    shutil.rmtree(case.mirror / "fred.stlouisfed.org")
+    code, output = case.refresh()
+    assert code == 1, output
+    assert (f"core.fct_fred_observations would lose rows ({published_rows:,} published, 0 now) while its sources "
+            "(fred, fred_series) did not shrink") in output, output
+    assert sha256_file(case.db) == case.published_hash
+    assert not list(case.home.glob(".tlw.duckdb.*.tmp"))
+
+
+def test_deliberate_shrink_is_published_and_said(case):
+    """MOF's intervention file drops its last quarter (a publisher's withdrawal: the source itself
+    gave fewer rows): allowed, and the summary says which table shrank and why."""
+    before = query(case.db, "SELECT count(*) FROM core.fct_fx_interventions")[0][0]
+    path = "www.mof.go.jp/english/policy/international_policy/reference/feio/foreign_exchange_intervention_operations.csv"
+
+    def drop_last_quarter(body: bytes) -> bytes:
+        lines = body.decode("cp932").split("\r\n")
+        i = next(i for i, line in enumerate(lines) if ",2022,Oct,21," in line)
+        j = next(j for j, line in enumerate(lines) if "October - December 2022" in line)
+        return "\r\n".join(lines[:i] + lines[j + 1:]).encode("cp932")
+
+    case.edit(path, drop_last_quarter)
+    code, output = case.refresh()
+    assert code == 0, output
+    after = query(case.db, "SELECT count(*) FROM core.fct_fx_interventions")[0][0]
+    assert after == before - 2
+    assert (f"shrunk   core.fct_fx_interventions shrinks from {before} to {after} rows because its source gave "
+            "fewer rows: mof_interventions (https://www.mof.go.jp/english/policy/international_policy/reference/feio/"
+            "foreign_exchange_intervention_operations.csv gave 43 rows, was 46)") in output, output
+
+
+# --- wedge-proofing --------------------------------------------------------------------------
+
+def _subprocess_env(case: Case) -> dict[str, str]:
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, case.home, case.mirror)
+        return {k: v for k, v in os.environ.items()}
+
+
+def test_killed_refresh_is_marked_failed_and_the_next_run_is_not_queued_behind_it(case):
+    """SIGKILL a refresh mid-run: its Dagster run stays STARTED (before: for good, and with
+    max_concurrent_runs 1 every scheduled run queued behind it). The sweep the release sensor and
+    schedules run marks it failed at their next tick; the next refresh does the same and runs."""
+    import dagster as dg
+
+    from pipelines.config import Settings
+    from pipelines.recovery import sweep_dead_cli_runs
+
+    env = _subprocess_env(case)
+    log = case.root / "killed.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--all"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1])
+        deadline = time.monotonic() + 240
+        while proc.poll() is None and time.monotonic() < deadline and "tlw: " not in log.read_text():
+            time.sleep(0.05)  # the first source step has run: the Dagster run is STARTED
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, log.read_text()[-2000:]
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, case.home, case.mirror)
+        instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
+        in_progress = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+        [stuck] = instance.get_runs(filters=in_progress)
+        assert stuck.tags["tlw/pid"] == str(proc.pid)
+        assert sweep_dead_cli_runs(Settings.from_env(), instance) == [stuck.run_id]
+        assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_runs(filters=in_progress) == []
+    code, output = case.refresh()
+    assert code == 0, output
+    assert sha256_file(case.db) == case.published_hash or "published" in output
+    assert (case.home / "raw" / "index.jsonl").read_text().startswith(case.index)
+
+
+def test_next_refresh_marks_a_killed_cli_run_failed(case):
+    import dagster as dg
+
+    env = _subprocess_env(case)
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--all"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1])
+    seen = b""
+    while b"tlw: " not in seen and proc.poll() is None:
+        seen += proc.stdout.read1(4096)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    code, output = case.refresh()
+    assert code == 0, output
+    assert "recovered 1 Dagster run(s) of a killed tlw refresh marked failed" in output, output
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, case.home, case.mirror)
+        instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
+        statuses = [r.status for r in instance.get_runs()]
+    assert dg.DagsterRunStatus.STARTED not in statuses and dg.DagsterRunStatus.FAILURE in statuses
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real small file system (tmpfs) for TLW_HOME; skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_is_one_line_and_stale_publish_copies_are_cleaned(case, small_disk):
+    home = small_disk / "home"
+    shutil.copytree(case.home, home, symlinks=True)
+    case_home_hash = sha256_file(home / "tlw.duckdb")
+    work = (home / "build" / "work.duckdb").stat().st_size
+    # What a publish killed on a full disk leaves: a partial copy, taking the room the next needs.
+    stale = home / ".tlw.duckdb.999999.tmp"
+    filler = home / "filler"
+    free = shutil.disk_usage(home).free
+    with open(filler, "wb") as handle:
+        handle.truncate(0)
+        handle.write(b"\0" * (free - work // 2 - work // 4))
+    with open(stale, "wb") as handle:
+        handle.write(b"\0" * (work // 4))
+    assert shutil.disk_usage(home).free < work
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, home, case.mirror)
+        code, output, _ = run_cli("refresh")
+    # The stale copy is removed first; what is left is still too little: one line, exit 1.
+    assert not stale.exists()
+    assert code == 1
+    lines = [line for line in output.splitlines() if "no space left" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"tlw refresh: no space left on {home}: "), output
+    assert lines[0].endswith(f"MB needed") and "Traceback" not in output
+    assert sha256_file(home / "tlw.duckdb") == case_home_hash
+    assert json.loads((home / "last_refresh.json").read_text())["success"] is False
+    # With the filler gone the next refresh runs.
+    filler.unlink()
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, home, case.mirror)
+        code, output, _ = run_cli("refresh")
+    assert code == 0, output
+    assert json.loads((home / "last_refresh.json").read_text())["success"] is True
+
+
+def _new_fred_vintage(case: Case) -> None:
+    """A second FRED China body (one more month): the archive then holds two vintages of it."""
+    case.edit(FRED_CHINA, lambda body: body.rstrip(b"\n") + b"\n2024-12-01,3350000.00\n")
+    code, output = case.refresh()
+    assert code == 0, output
+
+
+def test_corrupt_working_copy_is_rebuilt_from_every_archived_vintage(case):
+    _new_fred_vintage(case)
+    before = fingerprint(case.db)
+    fred_bodies = query(case.home / "build" / "work.duckdb", "SELECT count(DISTINCT raw_sha256) FROM staging.fred")[0][0]
+    assert fred_bodies == 5  # four series, China twice
+    work = case.home / "build" / "work.duckdb"
+    with open(work, "r+b") as handle:  # a torn write over the file header
+        handle.write(b"\xff" * 8192)
+    index = (case.home / "raw" / "index.jsonl").read_text()
+    code, output = case.refresh()
+    assert code == 0, output
+    assert f"recovered working copy {work} is corrupt (" in output, output
+    assert "rebuilt from the raw archive" in output and "with every vintage" in output
+    assert query(work, "SELECT count(DISTINCT raw_sha256) FROM staging.fred")[0][0] == fred_bodies
+    after = fingerprint(case.db)
+    assert after[1:] == before[1:], "the rebuilt warehouse holds exactly what was published"
+    assert (case.home / "raw" / "index.jsonl").read_text().startswith(index)
+    assert list((case.home / "build").glob("work.duckdb.corrupt-*")), "the damaged file is kept aside"
+
+
+def test_stale_exports_are_detected_and_rebuilt(case):
+    """A kill between the publish rename and the exports switch left the exports one publish old
+    and the next refresh said "nothing changed" for good."""
+    _new_fred_vintage(case)
+    generations = sorted(p for p in (case.home / "exports.d").iterdir())
+    assert len(generations) == 2
+    (case.home / "exports").unlink()
+    (case.home / "exports").symlink_to(Path("exports.d") / generations[0].name)  # what the kill leaves
+    code, output = case.refresh()
+    assert code == 0, output
+    assert "recovered exports were stale (exports belong to the publish of" in output, output
+    manifest = json.loads((case.home / "exports" / "manifest.json").read_text())
+    assert manifest["published_at"] == query(case.db, "SELECT CAST(max(published_at) AS VARCHAR) FROM meta.publish_log")[0][0]
+    rows = {f["table"]: f["rows"] for f in manifest["files"]}
+    assert rows["core.fct_fred_observations"] == query(case.db, "SELECT count(*) FROM core.fct_fred_observations")[0][0]
