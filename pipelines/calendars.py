@@ -11,6 +11,7 @@ release a day late costs nothing but a second probe.
 | `tic`               | tic_mfh_history, tic_table5, tic_table3   | first US business day on/after the 15th, 16:00 America/New_York  | `5 16 15-19 * *` America/New_York    | 50 days     |
 | `mof_reserves`      | mof_reserves                              | 5th Tokyo business day of the month, 14:00 Asia/Tokyo            | `30 14 5-12 * *` Asia/Tokyo          | 45 days     |
 | `mof_interventions` | mof_interventions                         | last Tokyo business day of the month, 19:00 Asia/Tokyo           | `30 19 26-31 * *` Asia/Tokyo         | 100 days    |
+| `mof_weekly_securities` | mof_weekly_securities               | Thursdays that are Tokyo business days, 08:50 Asia/Tokyo         | `55 8 * * 4,5` Asia/Tokyo            | 14 days     |
 | `fred`              | fred                                      | every US business day, 17:00 America/New_York                    | `30 17 * * 1-5` America/New_York     | 10 days     |
 | `debt_to_penny`     | debt_to_penny                             | every US business day, 16:00 America/New_York                    | `30 16 * * 1-5` America/New_York     | 5 days      |
 | `mspd`              | mspd                                      | 4th US business day of the month, 15:00 America/New_York          | `30 15 4-10 * *` America/New_York    | 45 days     |
@@ -29,6 +30,9 @@ Why these rules:
   of the month at 19:00 JST. The daily detail in the CSV is refreshed per quarter and only when
   there was an intervention, so it is stale only after 100 days without a change (one quarter
   plus slack), not after a month.
+- MOF weekly securities: "International Transactions in Securities (weekly)" appears on the
+  Thursday after each Sunday-to-Saturday week at 08:50 JST. Probed on Thursday and Friday (a
+  Thursday holiday moves it); stale after 14 days (two missed weeks).
 - FRED: series are updated on business days (the daily JPY rate weekly, with the H.10 release).
   Looked at each business day at 17:30 Eastern; stale after 10 days without a change.
 - Debt to the Penny: one record per business day, posted in the afternoon. Looked at 16:30
@@ -46,7 +50,7 @@ holidays 31 Dec - 3 Jan and Japan's national holidays under the current law (fix
 and the "citizens' holiday" between two holidays). The one-off moves of 2019-2021 (enthronement,
 Olympics) are not modelled; on such a day the schedule merely probes once more than needed.
 
-Reference data (countries, country_labels, fred_series, tariff_register) is kept in the repository
+Reference data (countries, country_labels, fred_series, tariff_register, policy_statements) is kept in the repository
 and has no calendar: it changes with the code, and the release sensor picks the change up.
 """
 
@@ -61,7 +65,7 @@ from zoneinfo import ZoneInfo
 NEW_YORK = "America/New_York"
 TOKYO = "Asia/Tokyo"
 
-REFERENCE_SOURCES: tuple[str, ...] = ("countries", "country_labels", "fred_series", "tariff_register")
+REFERENCE_SOURCES: tuple[str, ...] = ("countries", "country_labels", "fred_series", "tariff_register", "policy_statements")
 # Reference data is reviewed, not released: Dagster marks it stale a year after it last changed.
 REFERENCE_STALE_AFTER = timedelta(days=365)
 
@@ -194,6 +198,11 @@ def mof_reserves_release_day(day: date) -> bool:
     return len(business) >= 5 and business[4] == day
 
 
+def mof_weekly_securities_release_day(day: date) -> bool:
+    """A Thursday that is a Tokyo business day (MOF's weekly release day for the previous week)."""
+    return day.weekday() == 3 and tokyo_business_day(day)
+
+
 def mof_interventions_release_day(day: date) -> bool:
     """The last Tokyo business day of the month."""
     business = [d for d in _month_days(day) if tokyo_business_day(d)]
@@ -276,6 +285,18 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 19 26-31 * *",
         stale_after=timedelta(days=100),
         warn_after=timedelta(days=70),
+    ),
+    ReleaseCalendar(
+        name="mof_weekly_securities",
+        sources=("mof_weekly_securities",),
+        publisher="Japan Ministry of Finance",
+        rule="weekly, Thursday 08:50 JST, for the Sunday-to-Saturday week before",
+        timezone=TOKYO,
+        release_time=time(8, 50),
+        releases_on=mof_weekly_securities_release_day,
+        cron="55 8 * * 4,5",
+        stale_after=timedelta(days=14),
+        warn_after=timedelta(days=10),
     ),
     ReleaseCalendar(
         name="fred",

@@ -31,6 +31,7 @@ from pipelines import warehouse
 from pipelines.config import Settings
 from pipelines.fetch import Fetcher, FetchError, FetchResult
 from pipelines.sources.pages import Page
+from pipelines.sources.errors import SourceFormatError
 
 Parser = Callable[[bytes, str], pl.DataFrame]
 PageParser = Callable[[bytes, str], Page]
@@ -211,7 +212,12 @@ class SeedSource:
         return frame, digest
 
     def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-        return not warehouse.is_loaded(con, self.name, self._content()[1])
+        """Changed when the content is new, and when it cannot be read or validated: the run then
+        fails on it with the full message, as for a source it cannot reach."""
+        try:
+            return not warehouse.is_loaded(con, self.name, self._content()[1])
+        except SourceFormatError:
+            return True
 
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
         frame, digest = self._content()

@@ -262,14 +262,14 @@ def tick(defs, cursor: str | None = None):
 def test_unchanged_mirror_launches_nothing(defs, env):
     result = tick(defs)
     assert result.run_requests == []
-    assert "nothing new in 13 sources" in result.skip_message
+    assert "nothing new in 15 sources" in result.skip_message
 
 
 def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
     from pipelines.refresh import dagster_instance
 
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
-        handle.write("2025-04-02,150.10\n")
+        handle.write("2025-06-02,150.10\n")
     result = tick(defs)
     [request] = result.run_requests
     selection = set(request.asset_selection)
@@ -313,7 +313,7 @@ def test_one_changed_file_one_run_request(defs, env, relpath, source):
     assert set(request.asset_selection) == expected_downstream(source)
     # A second file changing later is new content: a new run, for both.
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
-        handle.write("2025-04-02,150.10\n")
+        handle.write("2025-06-02,150.10\n")
     second = tick(defs, cursor=result.cursor)
     [request] = second.run_requests
     assert set(request.asset_selection) == expected_downstream(source) | expected_downstream("fred")
@@ -322,7 +322,7 @@ def test_one_changed_file_one_run_request(defs, env, relpath, source):
 
 def test_skipped_sources_are_not_probed(defs, env, monkeypatch):
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
-        handle.write("2025-04-02,150.10\n")
+        handle.write("2025-06-02,150.10\n")
     monkeypatch.setenv("TLW_SKIP_SOURCES", "fred")
     result = tick(defs)
     assert result.run_requests == []
@@ -334,7 +334,7 @@ def test_schedules_after_publish_launch_only_what_changed(defs, env):
     tic = schedule_named(defs, "tic_release")
     assert fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests == []
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
-        handle.write("2025-04-02,150.10\n")
+        handle.write("2025-06-02,150.10\n")
     [request] = fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests
     assert set(request.asset_selection) == expected_downstream("fred")
     tic_tick = tic.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 15, 16, 5, tzinfo=NY)))

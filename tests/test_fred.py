@@ -39,7 +39,12 @@ def test_series_table():
     assert fred.SERIES["TRESEGGBM052N"].iso3 == "GBR"
     assert (fred.SERIES["FDHBFIN"].unit, fred.SERIES["FDHBFIN"].frequency) == ("usd_bn", "quarterly")
     assert (fred.SERIES["DEXJPUS"].unit, fred.SERIES["DEXJPUS"].frequency) == ("jpy_per_usd", "daily")
-    assert fred.DEFAULT_SERIES == tuple(fred.SERIES) and len(fred.DEFAULT_SERIES) == 18
+    for series_id in ("DGS2", "DGS10", "DGS30", "DFII10", "T10YIE", "THREEFYTP10"):
+        assert (fred.SERIES[series_id].unit, fred.SERIES[series_id].frequency) == ("percent", "daily")
+    for series_id in ("WMTSECL1", "WSEFINTL1"):
+        assert (fred.SERIES[series_id].unit, fred.SERIES[series_id].frequency) == ("usd_mn", "weekly")
+    assert fred.SERIES["THREEFYTP10"].measure == "term_premium_10y"
+    assert fred.DEFAULT_SERIES == tuple(fred.SERIES) and len(fred.DEFAULT_SERIES) == 26
     with pytest.raises(dataclasses.FrozenInstanceError):
         fred.SERIES["DEXJPUS"].unit = "usd_mn"  # type: ignore[misc]
 
@@ -122,7 +127,42 @@ def test_fixture_dexjpus_holidays(fixture_mirror: Path):
     assert _value(frame, date(2022, 9, 22)) == 142.16
     assert _value(frame, date(2025, 4, 1)) == 149.40
     nulls = frame.filter(pl.col("value").is_null())["obs_date"].to_list()
-    assert nulls == [date(2022, 10, 10), date(2024, 12, 25), date(2025, 1, 1)]
+    # no noon rate on federal holidays; Good Friday (2025-04-18) is not one and has a rate
+    assert nulls == [date(2022, 10, 10), date(2024, 12, 25), date(2025, 1, 1), date(2025, 5, 26)]
+    assert _value(frame, date(2025, 4, 18)) == 143.95
+
+
+# The yield, term-premium and custody fixtures are CONSTRUCTED values shaped like spring 2025 (no
+# official copy of these series is available here): they test layouts and rules, not history.
+
+
+def test_fixture_dgs10_new_layout_holidays_empty(fixture_mirror: Path):
+    frame = fred.parse(_body(fixture_mirror, "DGS10"), fred.series_url("DGS10"))
+    assert frame["series_id"].unique().to_list() == ["DGS10"]
+    assert _value(frame, date(2025, 4, 2)) == 4.20 and _value(frame, date(2025, 4, 11)) == 4.48
+    # Good Friday (bond market closed) and Memorial Day: empty cells, missing, not zero
+    nulls = frame.filter(pl.col("value").is_null())["obs_date"].to_list()
+    assert nulls == [date(2025, 4, 18), date(2025, 5, 26)]
+    assert frame.height == 65 and frame["obs_date"].min() == date(2025, 3, 3)
+
+
+def test_fixture_dgs2_old_layout_dot_for_holidays(fixture_mirror: Path):
+    body = _body(fixture_mirror, "DGS2")
+    assert body.startswith(b"DATE,VALUE\n") and b"2025-04-18,.\n" in body
+    frame = fred.parse(body, fred.series_url("DGS2"))
+    assert frame["series_id"].unique().to_list() == ["DGS2"]  # from the URL's id=
+    assert _value(frame, date(2025, 4, 18)) is None and _value(frame, date(2025, 5, 26)) is None
+    assert _value(frame, date(2025, 4, 2)) == 3.83
+    assert frame["value"].null_count() == 2
+
+
+def test_fixture_custody_wednesday_levels(fixture_mirror: Path):
+    marketable = fred.parse(_body(fixture_mirror, "WMTSECL1"), fred.series_url("WMTSECL1"))
+    assert {d.weekday() for d in marketable["obs_date"]} == {2}
+    assert _value(marketable, date(2025, 4, 2)) == 2_846_100 and _value(marketable, date(2025, 4, 9)) == 2_828_600
+    total = fred.parse(_body(fixture_mirror, "WSEFINTL1"), fred.series_url("WSEFINTL1"))  # old layout
+    assert _value(total, date(2025, 1, 1)) is None and total["value"].null_count() == 1
+    assert _value(total, date(2025, 4, 9)) > _value(marketable, date(2025, 4, 9))
 
 
 # ---------------------------------------------------------------- errors
@@ -167,6 +207,16 @@ def test_error_dates_out_of_order():
 
 def test_error_monthly_series_with_daily_dates():
     _raises(b"observation_date,TRESEGJPM052N\n2025-03-31,1185922.5\n", URL_JP, 2, "not the first of a month")
+
+
+def test_error_weekly_series_not_on_a_wednesday():
+    url = fred.series_url("WMTSECL1")
+    _raises(b"observation_date,WMTSECL1\n2025-04-02,2846100\n2025-04-10,2828600\n", url, 3, "not a Wednesday")
+
+
+def test_error_daily_series_on_a_weekend():
+    url = fred.series_url("DGS10")
+    _raises(b"DATE,VALUE\n2025-04-04,4.01\n2025-04-05,4.00\n", url, 3, "weekend")
 
 
 def test_error_extra_column():

@@ -66,6 +66,9 @@ CLAIM_COLUMNS = [
     ("holdings_vintage", "DATE"), ("holdings_raw_sha256", "VARCHAR"), ("change_source", "VARCHAR"),
     ("change_vintage", "DATE"), ("change_raw_sha256", "VARCHAR"), ("flows_vintage", "DATE"),
     ("flows_raw_sha256", "VARCHAR"),
+    # weekly claims (issue #12, tests/test_evidence_marts.py)
+    ("claim_frequency", "VARCHAR"), ("claim", "VARCHAR"), ("period_start", "DATE"), ("period_end", "DATE"),
+    ("caveat", "VARCHAR"), ("weekly_series", "VARCHAR"),
 ]
 
 
@@ -395,7 +398,7 @@ def test_claim_evidence_names_a_revised_newer_figure_and_undetermined_months(fix
     assert "to $779.3 billion at end-March 2025" in evidence and "mfhhis01.txt" in evidence
     assert "newest published figure for end-March 2025 is $781.3 billion" in evidence and "slt_table5.txt" in evidence
     assert one(fixture_wh, "SELECT verdict, is_reduction FROM marts.claim_checks WHERE iso3 = 'JPN' AND ref_month = '2011-12-01'") == ("undetermined", False)
-    verdicts = {r[0] for r in query(fixture_wh, "SELECT DISTINCT verdict FROM marts.claim_checks")}
+    verdicts = {r[0] for r in query(fixture_wh, "SELECT DISTINCT verdict FROM marts.claim_checks WHERE claim_frequency = 'month'")}
     assert verdicts <= VERDICTS and {"net_seller", "net_buyer", "holdings_fell", "holdings_rose", "undetermined"} <= verdicts
     # Flow verdicts only where Table 3 has net sales, and claim_checks agrees with leverage_monthly.
     assert query(fixture_wh, """SELECT count(*) FROM marts.claim_checks c JOIN marts.leverage_monthly l USING (iso3, ref_month)

@@ -6,8 +6,8 @@ a source, declare it in its family's module (or a new one) and list that module'
 its name is then a `TLW_SKIP_SOURCES` name and `staging.<name>` an asset.
 """
 
-from pipelines.catalog import debt, reference, reserves, tariffs, tic
+from pipelines.catalog import debt, markets, reference, reserves, tariffs, tic
 from pipelines.ingest import Source
 
-ALL_SOURCES: list[Source] = [*reference.SOURCES, *tic.SOURCES, *reserves.SOURCES, *debt.SOURCES, *tariffs.SOURCES]
+ALL_SOURCES: list[Source] = [*reference.SOURCES, *tic.SOURCES, *reserves.SOURCES, *debt.SOURCES, *tariffs.SOURCES, *markets.SOURCES]
 SOURCE_NAMES = tuple(s.name for s in ALL_SOURCES)

@@ -25,10 +25,10 @@ GRAPH_CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 
 @dataclass(frozen=True)
 class SeriesInfo:
-    unit: str  # usd_mn | usd_bn | jpy_per_usd
+    unit: str  # usd_mn | usd_bn | jpy_per_usd | percent
     iso3: str | None  # the reporting economy, None for non-country series
     measure: str | None  # what is measured, e.g. total_excl_gold
-    frequency: str  # monthly | quarterly | daily
+    frequency: str  # monthly | quarterly | daily | weekly (dated the Wednesday of the week)
     title: str
 
 
@@ -81,6 +81,36 @@ SERIES: dict[str, SeriesInfo] = {
         measure="usd_jpy_noon_buying_rate",
         frequency="daily",
         title="Japanese Yen to U.S. Dollar Spot Exchange Rate (H.10 noon buying rate, NY)",
+    ),
+    # Daily Treasury market series (percent per annum). FRED prints no value on days the market
+    # is closed (U.S. federal holidays, SIFMA closes): those rows are missing, never zero.
+    **{
+        series_id: SeriesInfo(unit="percent", iso3=None, measure=measure, frequency="daily", title=title)
+        for series_id, measure, title in (
+            ("DGS2", "treasury_yield_2y", "Market Yield on U.S. Treasury Securities at 2-Year Constant Maturity (H.15, percent)"),
+            ("DGS10", "treasury_yield_10y", "Market Yield on U.S. Treasury Securities at 10-Year Constant Maturity (H.15, percent)"),
+            ("DGS30", "treasury_yield_30y", "Market Yield on U.S. Treasury Securities at 30-Year Constant Maturity (H.15, percent)"),
+            ("DFII10", "tips_real_yield_10y", "Market Yield on U.S. Treasury Securities at 10-Year Constant Maturity, Inflation-Indexed (H.15, percent)"),
+            ("T10YIE", "breakeven_inflation_10y", "10-Year Breakeven Inflation Rate (DGS10 - DFII10, percent)"),
+            ("THREEFYTP10", "term_premium_10y", "Term Premium on a 10 Year Zero Coupon Bond (Kim-Wright model, Federal Reserve Board, percent)"),
+        )
+    },
+    # Federal Reserve H.4.1, Wednesday levels (millions of dollars): securities the New York Fed holds
+    # in custody for foreign official and international accounts. All such accounts together, not
+    # one country; custody at the New York Fed only, not every official holding.
+    "WMTSECL1": SeriesInfo(
+        unit="usd_mn",
+        iso3=None,
+        measure="custody_foreign_official_marketable_treasuries",
+        frequency="weekly",
+        title="Assets: Securities Held in Custody for Foreign Official and International Accounts: Marketable U.S. Treasury Securities, Wednesday Level (H.4.1, millions of dollars)",
+    ),
+    "WSEFINTL1": SeriesInfo(
+        unit="usd_mn",
+        iso3=None,
+        measure="custody_foreign_official_total",
+        frequency="weekly",
+        title="Assets: Securities Held in Custody for Foreign Official and International Accounts, Wednesday Level (H.4.1, millions of dollars; marketable and nonmarketable Treasuries, agency and other securities)",
     ),
 }
 
@@ -165,8 +195,13 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
 
 
 def _check_frequency(info: SeriesInfo, obs_date: date, fail) -> None:
-    """FRED dates a period by its first day; anything else means SERIES is wrong about it."""
+    """FRED dates a period by its first day and a Wednesday level by its Wednesday; anything else
+    means SERIES is wrong about the series."""
     if info.frequency == "monthly" and obs_date.day != 1:
         raise fail(f"{obs_date} is not the first of a month for a monthly series")
     if info.frequency == "quarterly" and (obs_date.day != 1 or obs_date.month not in (1, 4, 7, 10)):
         raise fail(f"{obs_date} is not the first day of a quarter for a quarterly series")
+    if info.frequency == "weekly" and obs_date.weekday() != 2:
+        raise fail(f"{obs_date} is not a Wednesday for a series of Wednesday levels")
+    if info.frequency == "daily" and obs_date.weekday() >= 5:
+        raise fail(f"{obs_date} is a weekend day for a business-day series")

@@ -1,9 +1,10 @@
 -- asset: marts.claim_checks
 -- blocking: true
--- description: Every claim check has a verdict from the documented set (net_seller, net_buyer, no_net_flow, holdings_fell, holdings_rose, holdings_unchanged, undetermined) consistent with the rule (flow verdicts only with Table 3 net sales), evidence text, and one row per holder and month.
+-- description: Every claim check has a verdict from the documented set (net_seller, net_buyer, no_net_flow, holdings_fell, holdings_rose, holdings_unchanged, undetermined) consistent with the rule (flow verdicts only with Table 3 net sales), evidence text, and one row per holder and month (monthly claims).
 WITH keyed AS (
     SELECT *, count(*) OVER (PARTITION BY iso3, ref_month) AS rows_per_key
     FROM marts.claim_checks
+    WHERE claim_frequency = 'month'  -- weekly rows: claim_checks_weekly_verdict_known
 )
 SELECT iso3, ref_month, verdict,
        format('{} {}: {}', iso3, ref_month,
