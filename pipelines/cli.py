@@ -58,26 +58,41 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _sql(args: argparse.Namespace) -> int:
+    import threading
+
     import duckdb
 
     from pipelines.warehouse import read_only_connection
 
     settings = Settings.from_env()
+    timeout_s = args.timeout if args.timeout is not None else settings.sql_timeout_s
+    max_rows = args.max_rows if args.max_rows is not None else settings.sql_max_rows
     try:
         con = read_only_connection(settings)
     except FileNotFoundError as exc:
         print(f"tlw sql: {exc}", file=sys.stderr)
         return 2
+    # DuckDB has no statement timeout: interrupting the connection from a timer is its way.
+    timer = threading.Timer(timeout_s, con.interrupt)
+    timer.start()
     try:
         relation = con.sql(args.query)
         if relation is None:
             print("tlw sql: the statement returned no rows (only queries are allowed)", file=sys.stderr)
             return 2
-        _print_table(relation.columns, relation.fetchall())
+        # One row more than shown tells whether the result was cut, without computing all of it.
+        rows = relation.limit(max_rows + 1).fetchall()
+        _print_table(relation.columns, rows[:max_rows])
+        if len(rows) > max_rows:
+            print(f"(cut at {max_rows:,} rows: the result has more; raise --max-rows or TLW_SQL_MAX_ROWS, or add LIMIT)")
+    except duckdb.InterruptException:
+        print(f"tlw sql: query stopped after {timeout_s:g} s (--timeout, TLW_SQL_TIMEOUT)", file=sys.stderr)
+        return 2
     except duckdb.Error as exc:
         print(f"tlw sql: {exc}", file=sys.stderr)
         return 2
     finally:
+        timer.cancel()
         con.close()
     return 0
 
@@ -132,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     refresh.set_defaults(handler=_refresh)
     sql = commands.add_parser("sql", help="read-only SQL on the published warehouse")
     sql.add_argument("query")
+    sql.add_argument("--timeout", type=float, help="stop the query after this many seconds (default TLW_SQL_TIMEOUT, 60)")
+    sql.add_argument("--max-rows", type=int, help="print at most this many rows (default TLW_SQL_MAX_ROWS, 10000)")
     sql.set_defaults(handler=_sql)
     status = commands.add_parser("status", help="freshness of every source; exit 1 when stale or failing")
     status.set_defaults(handler=_status)

@@ -32,6 +32,10 @@ def _number(name: str, default: float) -> float:
         raise ValueError(f"{name}={raw!r} is not a number") from exc
 
 
+def _physical_memory_mb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -48,6 +52,9 @@ class Settings:
     fr_since: date
     fr_overlap_days: int
     full_history: bool
+    sql_timeout_s: float
+    sql_max_rows: int
+    sql_memory_limit_mb: int
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -72,6 +79,10 @@ class Settings:
             fr_since=date.fromisoformat(env.get("TLW_FR_SINCE", "2018-01-01")),
             fr_overlap_days=int(_number("TLW_FR_OVERLAP_DAYS", 14)),
             full_history=env.get("TLW_FULL_HISTORY", "") == "1",
+            sql_timeout_s=_number("TLW_SQL_TIMEOUT", 60.0),
+            sql_max_rows=int(_number("TLW_SQL_MAX_ROWS", 10_000)),
+            # A quarter of the machine's memory: a runaway `tlw sql` must not starve a refresh.
+            sql_memory_limit_mb=int(_number("TLW_SQL_MEMORY_MB", _physical_memory_mb() / 4)),
         )
 
     @property

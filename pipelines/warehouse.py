@@ -456,11 +456,22 @@ def repair_exports(settings: Settings) -> str | None:
 
 
 def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A connection to the published warehouse that cannot write, attach or read other files."""
+    """A connection to the published warehouse that cannot write, attach or read other files.
+
+    DuckDB lets even a sandboxed connection write into its temp directory (by default
+    `tlw.duckdb.tmp/` beside the file, inside $TLW_HOME): spilling is switched off instead, so
+    no path at all is writable, and a query is bounded by TLW_SQL_MEMORY_MB. The configuration is
+    locked, so no statement can undo any of it.
+    """
     if not settings.published_db.exists():
         raise FileNotFoundError(f"no published warehouse at {settings.published_db}: run `make refresh` first")
     return duckdb.connect(
         str(settings.published_db),
         read_only=True,
-        config={"enable_external_access": False, "lock_configuration": True},
+        config={
+            "enable_external_access": False,
+            "temp_directory": "",
+            "memory_limit": f"{settings.sql_memory_limit_mb}MB",
+            "lock_configuration": True,
+        },
     )

@@ -305,3 +305,41 @@ def test_mirror_password_is_never_printed_or_stored(tmp_path):
             assert needle not in output, f"refresh {i} printed the mirror password"
         assert files_containing(home, needle) == [], "the password was stored under TLW_HOME"
     assert b"[tic_table5]" in outputs[1] and b"[tic_table3]" in outputs[1], "the failures were reported"
+
+
+# --- tlw sql is a query, not a workspace (issue #15) -----------------------------------------
+
+def test_sql_cannot_write_into_duckdb_temp_directory_inside_tlw_home(sql_home):
+    """DuckDB allows its temp directory (tlw.duckdb.tmp/ beside the file) even to a sandboxed
+    connection: ATTACH ... READ_WRITE and COPY TO there both worked. Spilling is off now."""
+    spill = sql_home / "tlw.duckdb.tmp"
+    spill.mkdir()
+    for query in (f"ATTACH '{spill}/x.duckdb' (READ_WRITE)", f"COPY (SELECT 1 AS x) TO '{spill}/y.csv'"):
+        output = refused(sql_home, query)
+        assert "Permission Error" in output, output
+    assert list(spill.iterdir()) == []
+    for setting in ("SET temp_directory = '/tmp'", "SET memory_limit = '100GB'"):
+        assert "configuration has been locked" in refused(sql_home, setting)
+
+
+def test_sql_stops_a_runaway_query_at_the_timeout(sql_home):
+    before = sha256_file(sql_home / "tlw.duckdb")
+    code, output, seconds = run_cli("sql", "--timeout", "0.5", "SELECT count(*) FROM range(1000000000000)")
+    assert code == 2 and output == "tlw sql: query stopped after 0.5 s (--timeout, TLW_SQL_TIMEOUT)\n", output
+    assert sha256_file(sql_home / "tlw.duckdb") == before
+
+
+def test_sql_cuts_the_result_at_max_rows_and_says_so(sql_home, monkeypatch):
+    code, output, _ = run_cli("sql", "--max-rows", "3", "SELECT range AS n FROM range(10)")
+    assert code == 0
+    assert output.splitlines()[2:5] == ["0", "1", "2"] and "(3 rows)" in output
+    assert "(cut at 3 rows: the result has more; raise --max-rows or TLW_SQL_MAX_ROWS, or add LIMIT)" in output
+    monkeypatch.setenv("TLW_SQL_MAX_ROWS", "10")
+    code, output, _ = run_cli("sql", "SELECT range AS n FROM range(10)")
+    assert code == 0 and "(10 rows)" in output and "cut at" not in output
+
+
+def test_sql_memory_limit_is_a_setting(sql_home, monkeypatch):
+    monkeypatch.setenv("TLW_SQL_MEMORY_MB", "64")
+    code, output, _ = run_cli("sql", "SELECT current_setting('memory_limit') AS m")
+    assert code == 0 and "61.0 MiB" in output, output
