@@ -47,6 +47,7 @@ class Settings:
     http_total_timeout_s: float
     http_retries: int
     http_backoff_s: float
+    http_rate: float
     max_body_bytes: int
     contact: str | None
     fr_since: date
@@ -74,6 +75,7 @@ class Settings:
             http_total_timeout_s=_number("TLW_HTTP_TOTAL_TIMEOUT", 300.0),
             http_retries=int(_number("TLW_HTTP_RETRIES", 3)),
             http_backoff_s=_number("TLW_HTTP_BACKOFF", 1.0),
+            http_rate=_number("TLW_HTTP_RATE", 5.0),
             max_body_bytes=int(_number("TLW_MAX_BODY_MB", 64) * 1024 * 1024),
             contact=env.get("TLW_CONTACT") or None,
             fr_since=date.fromisoformat(env.get("TLW_FR_SINCE", "2018-01-01")),

@@ -30,6 +30,9 @@ import polars as pl
 from pipelines import warehouse
 from pipelines.config import Settings
 from pipelines.fetch import Fetcher, FetchError, FetchResult
+from pipelines.fetch_policy import check_page_link
+from pipelines.paging import PageBound
+from pipelines.sources.errors import SourceFormatError
 from pipelines.sources.pages import Page
 from pipelines.sources.errors import SourceFormatError
 
@@ -90,7 +93,7 @@ class FileSource:
                 continue
             rows = 0
             if not warehouse.is_loaded(con, self.name, result.sha256):
-                rows = _load(con, self.name, result, self.parse(result.body, url))
+                rows = _load(con, self.name, result, _parsed(self.name, url, self.parse, result.body))
             report = _add(report, result, rows)
         return report
 
@@ -128,7 +131,6 @@ class PagedSource:
     first_urls: UrlPlan
     parse_page: PageParser
     full_urls: UrlPlan | None = None
-    max_pages: int = 10_000
     # Names the search and its window in an error, from the search's first URL.
     describe: Callable[[str], str] = _whole_url
 
@@ -167,14 +169,21 @@ class PagedSource:
 
     def fetch_page(self, fetcher: Fetcher, url: str) -> tuple[FetchResult, Page]:
         result = fetcher.fetch(self.name, url)
-        return result, self.parse_page(result.body, url)
+        return result, _parsed(self.name, url, self.parse_page, result.body)
 
     def collect(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, first_url: str, report: IngestReport,
                 first: tuple[FetchResult, Page] | None = None) -> IngestReport:
         """Every page of one search, loaded, then the completeness proof. `first` is its first page
-        when the caller fetched it already (to read the announced count before deciding to split)."""
+        when the caller fetched it already (to read the announced count before deciding to split).
+
+        Each next-page link must stay on the publisher's hosts (`check_page_link`), and the pages
+        followed are bounded by the first page's announced count (`PageBound`): a server that
+        links on for ever, or elsewhere, fails the source naming the link."""
+        url = first_url
+        bound = PageBound(self.name, first_url)
+        bound.advance(first_url)
         result, page = first or self.fetch_page(fetcher, first_url)
-        seen = {first_url}
+        bound.announce(page.announced, page.rows.height)
         collected, announced = 0, page.announced
         while True:
             # Parse even a page loaded before: its link to the next page is needed.
@@ -182,12 +191,10 @@ class PagedSource:
             report = _add(report, result, rows)
             collected += page.rows.height
             announced = max(announced, page.announced)
-            url = page.next_url
-            if url is None:
+            if page.next_url is None:
                 break
-            if url in seen or len(seen) >= self.max_pages:
-                raise RuntimeError(f"[{self.name}] pagination loops or exceeds {self.max_pages} pages at {url}")
-            seen.add(url)
+            url = check_page_link(self.name, url, page.next_url)
+            bound.advance(url)
             result, page = self.fetch_page(fetcher, url)
         prove_complete(self.name, self.describe(first_url), announced, collected)
         return report
@@ -231,6 +238,15 @@ class SeedSource:
 
 
 Source = FileSource | PagedSource | SeedSource
+
+
+def _parsed(source: str, url: str, parse: Callable, body: bytes):
+    """`parse(body, url)`, with a body nested too deeply for Python's parsers (JSON `[[[[...`)
+    reported like any other bad file instead of as a bare RecursionError."""
+    try:
+        return parse(body, url)
+    except RecursionError:
+        raise SourceFormatError(source, url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive") from None
 
 
 def _load(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:

@@ -2,7 +2,10 @@
 
 Layout under `$TLW_HOME/raw/`:
 - `index.jsonl`: one JSON line per fetch outcome (url, source, time, HTTP status, ETag,
-  Last-Modified, byte size, sha256, outcome, stored path). Lines are only ever appended.
+  Last-Modified, byte size, sha256, outcome, stored path, the URL that answered and the redirects
+  that led there). Lines are only ever appended, each fsynced. A crash (or a full disk) mid-append
+  can leave a torn last line: the next append starts on a new line, so the torn one never merges
+  with a later record, and readers skip it (it is not valid JSON of a record).
 - `<source>/<sha256[:2]>/<sha256>`: the bodies, content-addressed, written once through a temporary
   file and an atomic rename, so a killed process leaves no half-written body under a real name.
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +38,8 @@ class ArchiveRecord:
     outcome: str  # new | unchanged | not_modified | rejected
     stored_path: str | None  # relative to the archive root
     note: str | None = None
+    final_url: str | None = None  # the URL that gave this answer (the mirror's, after redirects)
+    hops: list | None = None  # [[status, url], ...] of each redirect followed, in order
 
 
 def sha256_hex(body: bytes) -> str:
@@ -51,17 +57,9 @@ class RawArchive:
         """The last good (stored or unchanged) record per URL, read once from the index."""
         if self._latest is None:
             latest: dict[str, ArchiveRecord] = {}
-            if self.index_path.exists():
-                for line in self.index_path.read_text(encoding="utf-8").splitlines():
-                    if not line.strip():
-                        continue
-                    try:
-                        record = ArchiveRecord(**json.loads(line))
-                    except (ValueError, TypeError):
-                        # A line cut short by a crash mid-append: the records before it still count.
-                        continue
-                    if record.outcome != "rejected":
-                        latest[record.url] = record
+            for record in self.records():
+                if record.outcome != "rejected":
+                    latest[record.url] = record
             self._latest = latest
         return self._latest
 
@@ -91,8 +89,12 @@ class RawArchive:
 
     def _append(self, record: ArchiveRecord) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(asdict(record), sort_keys=True) + "\n"
-        with open(self.index_path, "a", encoding="utf-8") as handle:
+        line = json.dumps(asdict(record), sort_keys=True).encode() + b"\n"
+        with open(self.index_path, "ab+") as handle:
+            if handle.seek(0, os.SEEK_END) > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    line = b"\n" + line  # close a torn last line (a crash mid-append) first
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
@@ -108,6 +110,9 @@ class RawArchive:
         last_modified: str | None,
         body: bytes,
         rejected_because: str | None = None,
+        final_url: str | None = None,
+        hops: list | None = None,
+        note: str | None = None,
     ) -> ArchiveRecord:
         """Archive a fetched body; returns its record (outcome new, unchanged or rejected)."""
         digest = sha256_hex(body)
@@ -129,14 +134,18 @@ class RawArchive:
                 sha256=digest,
                 outcome=outcome,
                 stored_path=stored,
-                note=rejected_because,
+                note=rejected_because or note,
+                final_url=final_url,
+                hops=hops or None,
             )
             self._append(record)
             if outcome != "rejected":
                 self._load_latest()[url] = record
         return record
 
-    def record_not_modified(self, *, url: str, source: str, fetched_at: str) -> ArchiveRecord:
+    def record_not_modified(
+        self, *, url: str, source: str, fetched_at: str, final_url: str | None = None, hops: list | None = None
+    ) -> ArchiveRecord:
         """A 304 answer: the body is the one held for this URL."""
         with self._lock:
             previous = self.latest(url)
@@ -153,19 +162,26 @@ class RawArchive:
                 sha256=previous.sha256,
                 outcome="not_modified",
                 stored_path=previous.stored_path,
+                final_url=final_url,
+                hops=hops or None,
             )
             self._append(record)
             self._load_latest()[url] = record
         return record
 
     def records(self) -> list[ArchiveRecord]:
-        """Every record in the index, oldest first (for status reports and rebuilds)."""
+        """Every record in the index, oldest first (for status reports and rebuilds).
+
+        A torn line (a crash mid-append) is skipped with a warning; the records around it count.
+        """
         if not self.index_path.exists():
             return []
         out = []
-        for line in self.index_path.read_text(encoding="utf-8").splitlines():
+        for number, line in enumerate(self.index_path.read_bytes().split(b"\n"), start=1):
+            if not line.strip():
+                continue
             try:
                 out.append(ArchiveRecord(**json.loads(line)))
             except (ValueError, TypeError):
-                continue
+                print(f"tlw: warning: {self.index_path} line {number} is not a whole record (torn by a crash mid-append?): skipped", file=sys.stderr)
         return out

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 
@@ -22,22 +23,26 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0  # before the status line: a server that does not answer
     trickle_s: float = 0.0  # between bytes of the body: a server that answers slowly
-    declared_length: int | None = None  # a Content-Length larger than the body: a truncated body
+    declared_length: int | None = None  # a Content-Length other than the body's length
+    header_trickle_s: float = 0.0  # between bytes of the status line and headers: a header trickle
 
 
 @dataclass
 class SeenRequest:
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 class LoopbackServer:
-    """`with LoopbackServer(root) as server:`; `server.url(path)`; `server.script(path, *replies)`."""
+    """`with LoopbackServer(root) as server:`; `server.url(path)`; `server.script(path, *replies)`;
+    `server.route(prefix, handler)` for replies computed from the request path (an endless chain)."""
 
     def __init__(self, root: Path | None = None):
         self.root = root
         self.requests: list[SeenRequest] = []
         self._scripts: dict[str, list[Reply]] = {}
+        self._routes: dict[str, Callable[[str], Reply]] = {}
         self._lock = threading.Lock()
         outer = self
 
@@ -65,6 +70,11 @@ class LoopbackServer:
         with self._lock:
             self._scripts["/" + path.lstrip("/")] = list(replies)
 
+    def route(self, prefix: str, handler: Callable[[str], Reply]) -> None:
+        """`handler(path)` answers every request whose path starts with `prefix` (after scripts)."""
+        with self._lock:
+            self._routes["/" + prefix.lstrip("/")] = handler
+
     def count(self, path: str) -> int:
         return sum(1 for r in self.requests if r.path == "/" + path.lstrip("/"))
 
@@ -79,9 +89,10 @@ class LoopbackServer:
     def _next_reply(self, path: str) -> Reply | None:
         with self._lock:
             queue = self._scripts.get(path)
-            if not queue:
-                return None
-            return queue.pop(0) if len(queue) > 1 else queue[0]
+            if queue:
+                return queue.pop(0) if len(queue) > 1 else queue[0]
+            handler = next((h for prefix, h in self._routes.items() if path.startswith(prefix)), None)
+        return handler(path) if handler else None
 
     def _static_reply(self, path: str, headers: dict[str, str]) -> Reply:
         if self.root is None:
@@ -98,16 +109,20 @@ class LoopbackServer:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         headers = {k: v for k, v in handler.headers.items()}
         with self._lock:
-            self.requests.append(SeenRequest(handler.path, headers))
+            self.requests.append(SeenRequest(handler.path, headers, time.monotonic()))
         reply = self._next_reply(handler.path) or self._static_reply(handler.path, headers)
         if reply.delay_s:
             time.sleep(reply.delay_s)
         try:
-            handler.send_response(reply.status)
-            for name, value in reply.headers.items():
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(reply.declared_length or len(reply.body)))
-            handler.end_headers()
+            if reply.header_trickle_s:
+                self._trickle_head(handler, reply)
+            else:
+                handler.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    handler.send_header(name, value)
+                length = reply.declared_length if reply.declared_length is not None else len(reply.body)
+                handler.send_header("Content-Length", str(length))
+                handler.end_headers()
             if reply.trickle_s:
                 for i in range(len(reply.body)):
                     handler.wfile.write(reply.body[i : i + 1])
@@ -115,7 +130,17 @@ class LoopbackServer:
                     time.sleep(reply.trickle_s)
             else:
                 handler.wfile.write(reply.body)
-            if reply.declared_length:
+            if reply.declared_length is not None:
                 handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout under test): nothing more to say
+
+    @staticmethod
+    def _trickle_head(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+        lines = [f"HTTP/1.1 {reply.status} OK", *(f"{k}: {v}" for k, v in reply.headers.items()),
+                 f"Content-Length: {len(reply.body)}", "", ""]
+        for byte in "\r\n".join(lines).encode("latin-1"):
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(reply.header_trickle_s)
+        handler.close_connection = True

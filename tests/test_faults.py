@@ -38,7 +38,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import quote
 
 import duckdb
@@ -228,6 +228,7 @@ class Published:
     good_hash: str
     good_fingerprint: list[tuple]
     index: str  # raw/index.jsonl after the good publish
+    elsewhere: LoopbackServer  # another origin serving the same files: where no redirect may lead
 
     def body(self, source: str) -> bytes:
         return (self.mirror / mirror_relpath(self.targets[source])).read_bytes()
@@ -238,7 +239,7 @@ class Published:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Published:
+def published(tmp_path_factory) -> Iterator[Published]:
     root = tmp_path_factory.mktemp("faults")
     mirror = root / "mirror"
     shutil.copytree(FIXTURE_MIRROR, mirror)
@@ -256,7 +257,8 @@ def published(tmp_path_factory) -> Published:
     assert not missing, f"the good refresh fetched nothing for {missing}: fixture files missing?"
     max_size = max(p.stat().st_size for p in mirror.rglob("*") if p.is_file())
     db = home / "tlw.duckdb"
-    return Published(mirror, home, targets, max_size, sha256_file(db), fingerprint(db), index)
+    with LoopbackServer(mirror) as elsewhere:
+        yield Published(mirror, home, targets, max_size, sha256_file(db), fingerprint(db), index, elsewhere)
 
 
 @dataclass
@@ -270,6 +272,7 @@ class Run:
     counts: dict[str, int]  # source -> requests the server saw for its target file
     injected: dict[str, bytes] = field(default_factory=dict)  # source -> the body served, if any
     index_before: str = ""
+    sent_headers: list[dict[str, str]] = field(default_factory=list)  # of every request the mirror saw
 
     @property
     def db(self) -> Path:
@@ -306,6 +309,8 @@ class Fault:
     env: dict[str, str] = field(default_factory=dict)
     refused: bool = False  # the mirror is a closed port instead of the loopback server
     size_limited: bool = False  # TLW_MAX_BODY_MB just above the largest good file
+    # More replies on the mirror beyond the sources' own files (pages an API links to).
+    prepare: Callable[[LoopbackServer, Published], None] | None = None
 
 
 def _layout(name: str) -> Callable[[str, bytes, Published], "list[Reply] | None"]:
@@ -344,6 +349,9 @@ FAULTS: dict[str, Fault] = {
     "html_200": Fault(lambda s, b, p: [Reply(200, HTML_ERROR_PAGE, headers={"Content-Type": "text/html"})]),
     "truncated": Fault(lambda s, b, p: [Reply(200, b[: len(b) // 2], declared_length=len(b))]),
     "over_size_limit": Fault(_oversize, size_limited=True),
+    "redirect_elsewhere": Fault(lambda s, b, p: [Reply(302, b"moved", {"Location": p.elsewhere.url(p.path(s))})]),
+    "content_length_short": Fault(lambda s, b, p: [Reply(200, b, declared_length=len(b) * 3 // 4)]),
+    "non_ascii_etag": Fault(lambda s, b, p: [Reply(200, b, {"ETag": '"\u00e9t\u00e9-1"'})]),
     **{f"layout_{name}": Fault(_layout(name)) for name in LAYOUTS},
 }
 
@@ -364,6 +372,8 @@ def inject_and_refresh(published: Published, home: Path, fault: Fault, sources: 
             if replies:
                 server.script(published.path(source), *replies)
                 injected[source] = replies[-1].body
+        if fault.prepare:
+            fault.prepare(server, published)
         code, output, seconds = run_cli("refresh", "--full-history")
         counts = {source: server.count(published.path(source)) for source in sources}
     return Run(home, code, output, seconds, counts, injected, published.index)
@@ -518,3 +528,105 @@ def test_one_faulty_family_alone_keeps_the_last_good_warehouse(published, source
     # The other sources were asked again (conditional requests) and recorded.
     others = {r["source"] for r in run.new_records()} - {source}
     assert others >= set(PRESENT) - {source}
+
+
+# --- where the fetcher may go, and what it believes (issue #15) -------------------------------
+
+@pytest.mark.parametrize("source", FAMILIES)
+def test_a_redirect_to_another_host_is_refused_and_that_host_never_asked(runs, published, source):
+    run = runs("redirect_elsewhere")
+    line = assert_kept_last_good_warehouse(run, published, source)
+    assert "refused" in line and published.elsewhere.base_url in line, line
+    assert published.elsewhere.count(published.path(source)) == 0, "the other host was asked"
+    [record] = run.new_records(published.targets[source])
+    assert record["outcome"] == "rejected" and record["hops"][0][0] == 302 and run.stored(record) == b"moved"
+
+
+@pytest.mark.parametrize("source", FAMILIES)
+def test_a_content_length_shorter_than_the_body_is_refused_and_the_body_kept(runs, published, source):
+    run = runs("content_length_short")
+    line = assert_kept_last_good_warehouse(run, published, source)
+    assert "Content-Length says" in line, line
+    assert run.counts[source] == 1, "a body that is not what was announced is a definite answer"
+    [record] = run.new_records(published.targets[source])
+    assert record["outcome"] == "rejected" and run.stored(record) == run.injected[source]
+    assert record["sha256"] not in run.loaded_shas(source)
+
+
+def refresh_again(run: Run, published: Published) -> Run:
+    """Another refresh on the same home from the plain mirror (the next scheduled refresh)."""
+    index_before = (run.home / "raw" / "index.jsonl").read_text()
+    with pytest.MonkeyPatch.context() as mp, LoopbackServer(published.mirror) as server:
+        set_env(mp, run.home, server.base_url)
+        code, output, seconds = run_cli("refresh", "--full-history")
+        counts = {source: server.count(published.path(source)) for source in PRESENT}
+        sent = [r.headers for r in server.requests]
+    return Run(run.home, code, output, seconds, counts, index_before=index_before, sent_headers=sent)
+
+
+def test_a_non_ascii_etag_is_not_kept_and_the_next_refresh_is_not_wedged(runs, published):
+    run = runs("non_ascii_etag")
+    assert run.code == 0, run.output
+    for source in PRESENT:
+        target = published.targets[source]
+        assert f"[{source}] {target}: ETag not a valid header value" in run.output
+        [record] = run.new_records(target)
+        assert record["etag"] is None and "ETag" in record["note"]
+    again = refresh_again(run, published)
+    assert again.code == 0, again.output
+    assert fingerprint(again.db)[1:] == published.good_fingerprint[1:], "the same files give the same data"
+    assert not any("\u00e9" in value for headers in again.sent_headers for value in headers.values())
+
+
+FR = "federal_register"
+needs_fr = pytest.mark.skipif(FR not in SOURCE_NAMES, reason="federal_register is not in ALL_SOURCES")
+
+
+def _fr_page(published: Published, **changes) -> bytes:
+    page = json.loads(published.body(FR))
+    page.update(changes)
+    return json.dumps(page).encode()
+
+
+@needs_fr
+def test_a_next_page_link_to_another_host_is_refused_and_nothing_from_it_published(published, tmp_path):
+    """Through the HTTP mirror a link to another host maps to a file the mirror serves: a
+    fabricated page saying tariffs were suspended must never be asked for, let alone published."""
+    elsewhere = "https://tariff-news.example.org/api/v1/documents.json?page=2"
+    fabricated = json.loads(published.body(FR))
+    for result in fabricated["results"]:
+        result["title"] = "Suspending All Tariffs"
+    fabricated["next_page_url"] = None
+    fabricated_path = "/" + quote(mirror_relpath(elsewhere))
+
+    def prepare(server: LoopbackServer, _: Published) -> None:
+        server.script(fabricated_path, Reply(200, json.dumps(fabricated).encode()))
+
+    fault = Fault(lambda s, b, p: [Reply(200, _fr_page(p, next_page_url=elsewhere))], prepare=prepare)
+    run = inject_and_refresh(published, tmp_path / "home", fault, [FR])
+    line = assert_kept_last_good_warehouse(run, published, FR)
+    assert f"[{FR}] {elsewhere}: next-page link refused" in line, line
+    assert not any(r["url"] == elsewhere for r in run.new_records()), "the fabricated page was fetched"
+
+
+@needs_fr
+def test_an_endless_next_page_chain_stops_at_the_bound_from_the_announced_count(published, tmp_path):
+    from pipelines.sources import federal_register
+
+    first = published.targets[FR]
+    announced = json.loads(published.body(FR))
+    count, per_page = announced["count"], len(announced["results"])
+    served = []
+
+    def endless(path: str) -> Reply:
+        served.append(path)  # every page links to one more, with new URLs: no loop to detect
+        return Reply(200, _fr_page(published, next_page_url=federal_register.page_url(first, len(served) + 1)))
+
+    def prepare(server: LoopbackServer, _: Published) -> None:
+        server.route("/" + quote(mirror_relpath(first)).split("%3F")[0], endless)
+
+    run = inject_and_refresh(published, tmp_path / "home", Fault(lambda s, b, p: None, prepare=prepare), [FR])
+    line = assert_kept_last_good_warehouse(run, published, FR)
+    bound = -(-count // per_page) + 1  # ceil(count / per_page) and one page of slack
+    assert f"past the bound of {bound} pages ({count} rows announced at {per_page} per page)" in line, line
+    assert len(served) == bound, f"{len(served)} pages asked for, the bound is {bound}"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import socket
+import time
+from email.utils import formatdate
+from urllib.parse import quote
 
 import pytest
 
@@ -26,6 +30,7 @@ def settings_for(tmp_path, **changes) -> Settings:
         http_retries=2,
         http_backoff_s=0.01,
         max_body_bytes=1_000_000,
+        http_rate=0.0,  # unpaced, except where pacing is the point
     )
     return dataclasses.replace(base, **changes)
 
@@ -124,7 +129,7 @@ def test_slow_trickle_is_bounded_by_the_total_time_limit(tmp_path):
     with LoopbackServer() as server:
         server.script("trickle.txt", Reply(200, b"y" * 200, trickle_s=0.02))
         settings = settings_for(tmp_path, http_total_timeout_s=0.5, http_retries=0)
-        with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="still arriving"):
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="no complete answer within 0.5 s"):
             fetcher.fetch("fred", server.url("trickle.txt"))
 
 
@@ -210,3 +215,299 @@ def test_long_query_is_shortened_with_its_hash():
     relpath = mirror_relpath(url)
     assert relpath.startswith("www.federalregister.gov/api/v1/documents.json?sha256=")
     assert len(relpath.rsplit("/", 1)[1]) < 100
+
+
+# --- where the fetcher may go (issue #15) -------------------------------------------------------
+
+def test_redirect_on_the_same_origin_is_followed_and_every_hop_recorded(tmp_path):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server:
+        server.script("old.txt", Reply(301, b"moved", {"Location": "/moved/once.txt"}))
+        server.script("moved/once.txt", Reply(302, b"", {"Location": server.url("new.txt")}))
+        server.script("new.txt", Reply(200, DATA))
+        with Fetcher(settings) as fetcher:
+            result = fetcher.fetch("tic_table5", server.url("old.txt"))
+    assert result.body == DATA
+    (record,) = index_lines(settings)
+    assert record["url"] == server.url("old.txt") and record["final_url"] == server.url("new.txt")
+    assert record["hops"] == [[301, server.url("old.txt")], [302, server.url("moved/once.txt")]]
+
+
+def test_redirect_to_another_host_is_refused_and_never_requested(tmp_path):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server, LoopbackServer() as elsewhere:
+        elsewhere.script("fake.txt", Reply(200, b"Country\t2026-03\nJapan\t9999.9\n"))
+        server.script("data.txt", Reply(302, b"go there", {"Location": elsewhere.url("fake.txt")}))
+        url = server.url("data.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("tic_table5", url)
+        assert elsewhere.count("fake.txt") == 0
+    message = str(caught.value)
+    assert message.startswith(f"[tic_table5] {url}: redirect from {url} to {elsewhere.url('fake.txt')} refused")
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and record["hops"] == [[302, url]]
+    assert (settings.raw_dir / record["stored_path"]).read_bytes() == b"go there"
+
+
+def test_an_http_mirror_may_only_redirect_within_itself(tmp_path):
+    write_mirror(tmp_path / "mirror")
+    with LoopbackServer(tmp_path / "mirror") as mirror, LoopbackServer(tmp_path / "mirror") as elsewhere:
+        path = "/" + quote(mirror_relpath(OFFICIAL))
+        mirror.script(path, Reply(307, b"", {"Location": elsewhere.url(path)}))
+        with Fetcher(settings_for(tmp_path, mirror=mirror.base_url)) as fetcher, pytest.raises(FetchError, match="it leaves the mirror"):
+            fetcher.fetch("fred", OFFICIAL)
+        assert elsewhere.requests == []
+
+
+@pytest.mark.parametrize(
+    ("to", "allowed"),
+    [
+        ("https://home.treasury.gov/data/x.txt", True),  # another host of the same publisher
+        ("http://home.treasury.gov/data/x.txt", False),  # not https
+        ("https://home.treasury.gov:8443/x.txt", False),  # another port
+        ("https://treasury.gov.example.org/x.txt", False),  # a look-alike
+        ("https://169.254.169.254/latest/meta-data/", False),
+        ("https://www.federalregister.gov/api/v1/documents.json", False),  # another publisher
+    ],
+)
+def test_which_redirect_targets_belong_to_the_publisher(to, allowed):
+    from pipelines.fetch_policy import refusal
+
+    first = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt"
+    assert (refusal(first, to) is None) is allowed
+
+
+def test_a_next_page_link_to_another_host_is_an_error_naming_source_and_link():
+    from pipelines.fetch_policy import check_page_link
+
+    page = "https://www.federalregister.gov/api/v1/documents.json?page=1"
+    assert check_page_link("federal_register", page, "/api/v1/documents.json?page=2") == page.replace("page=1", "page=2")
+    with pytest.raises(FetchError) as caught:
+        check_page_link("federal_register", page, "http://127.0.0.1:9/latest/meta-data?page=2")
+    assert str(caught.value).startswith("[federal_register] http://127.0.0.1:9/latest/meta-data?page=2: next-page link refused")
+
+
+def test_a_redirect_loop_is_an_error_naming_source_and_url(tmp_path):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server:
+        server.script("a.txt", Reply(302, b"", {"Location": "/b.txt"}))
+        server.script("b.txt", Reply(302, b"", {"Location": "/a.txt"}))
+        url = server.url("a.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("fred", url)
+    assert str(caught.value).startswith(f"[fred] {url}: more than 5 redirects")
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and len(record["hops"]) == 6
+
+
+# --- the whole exchange within the total time limit ---------------------------------------------
+
+def test_headers_trickled_byte_by_byte_are_cut_off_by_the_total_time_limit(tmp_path):
+    with LoopbackServer() as server:
+        # Each byte well inside the 2 s per-read timeout; the whole header takes about 6 s.
+        server.script("slow-head.txt", Reply(200, DATA, headers={"X-Padding": "p" * 60}, header_trickle_s=0.05))
+        settings = settings_for(tmp_path, http_total_timeout_s=0.5, http_retries=0)
+        url = server.url("slow-head.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("fred", url)
+    assert str(caught.value) == f"[fred] {url}: gave up after 1 attempts: no complete answer within 0.5 s (TLW_HTTP_TOTAL_TIMEOUT)"
+
+
+# --- the size limit, after decompression, while streaming ---------------------------------------
+
+def test_a_gzip_bomb_stops_at_the_limit_and_keeps_only_what_was_sent(tmp_path):
+    settings = settings_for(tmp_path, max_body_bytes=1_000_000)
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # 200 MB that travels as ~200 KB
+    with LoopbackServer() as server:
+        server.script("bomb.txt", Reply(200, bomb, {"Content-Encoding": "gzip"}))
+        url = server.url("bomb.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("tic_table5", url)
+    assert str(caught.value).startswith(f"[tic_table5] {url}: body passed the limit of 1000000 bytes after gzip decoding")
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and record["size"] <= settings.max_body_bytes
+    assert bomb.startswith((settings.raw_dir / record["stored_path"]).read_bytes())
+
+
+def test_a_gzip_body_within_the_limit_is_decoded(tmp_path):
+    with LoopbackServer() as server:
+        server.script("small.txt", Reply(200, gzip.compress(DATA), {"Content-Encoding": "gzip"}))
+        with Fetcher(settings_for(tmp_path)) as fetcher:
+            assert fetcher.fetch("tic_table5", server.url("small.txt")).body == DATA
+
+
+def test_bad_gzip_is_an_error_naming_source_and_url_and_the_body_is_kept(tmp_path):
+    settings = settings_for(tmp_path)
+    broken = gzip.compress(DATA)[:-12]  # the stream cut before its end and checksum
+    with LoopbackServer() as server:
+        server.script("bad.gz.txt", Reply(200, broken, {"Content-Encoding": "gzip"}))
+        url = server.url("bad.gz.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("fred", url)
+    assert str(caught.value).startswith(f"[fred] {url}: the gzip stream is cut short")
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and (settings.raw_dir / record["stored_path"]).read_bytes() == broken
+
+
+def test_a_directory_mirror_symlink_out_of_the_mirror_is_refused(tmp_path):
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    target = tmp_path / "mirror" / mirror_relpath(OFFICIAL)
+    target.parent.mkdir(parents=True)
+    target.symlink_to(secret)
+    settings = settings_for(tmp_path, mirror=str(tmp_path / "mirror"))
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch("fred", OFFICIAL)
+    assert str(caught.value).startswith(f"[fred] {OFFICIAL}: refused: ") and "outside the mirror" in str(caught.value)
+    assert not (settings.raw_dir / "index.jsonl").exists(), "nothing of the linked file may be archived"
+
+
+def test_a_huge_directory_mirror_file_is_refused_before_it_is_read(tmp_path):
+    target = tmp_path / "mirror" / mirror_relpath(OFFICIAL)
+    target.parent.mkdir(parents=True)
+    with open(target, "wb") as handle:  # sparse: 1 GiB on paper, nothing on disk
+        handle.truncate(1 << 30)
+    settings = settings_for(tmp_path, mirror=str(tmp_path / "mirror"))
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch("fred", OFFICIAL)
+    assert str(caught.value) == f"[fred] {OFFICIAL}: body of {1 << 30} bytes is over the limit of 1000000 (TLW_MAX_BODY_MB); not read"
+
+
+def test_an_over_long_mirror_path_is_an_error_naming_source_and_url(tmp_path):
+    url = "https://fred.stlouisfed.org/" + "d" * 300 + "/fredgraph.csv"
+    with Fetcher(settings_for(tmp_path, mirror=str(tmp_path))) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch("fred", url)
+    assert str(caught.value).startswith(f"[fred] {url}: URL path segment of 300 bytes is longer than a file name can be")
+
+
+# --- Retry-After and pacing (issue #10) ---------------------------------------------------------
+
+def test_429_retry_after_seconds_is_waited_for(tmp_path):
+    with LoopbackServer() as server:
+        server.script("busy.txt", Reply(429, b"slow down", {"Retry-After": "1"}), Reply(200, DATA))
+        with Fetcher(settings_for(tmp_path)) as fetcher:
+            assert fetcher.fetch("federal_register", server.url("busy.txt")).body == DATA
+        first, second = server.requests
+    assert second.at - first.at >= 1.0, "the second request came before the Retry-After delay"
+
+
+def test_503_retry_after_as_an_http_date_is_waited_for(tmp_path):
+    with LoopbackServer() as server:
+        when = formatdate(time.time() + 2, usegmt=True)  # whole seconds: 1 to 2 s from now
+        server.script("busy.txt", Reply(503, b"maintenance", {"Retry-After": when}), Reply(200, DATA))
+        with Fetcher(settings_for(tmp_path)) as fetcher:
+            assert fetcher.fetch("debt_to_penny", server.url("busy.txt")).body == DATA
+        first, second = server.requests
+    assert second.at - first.at >= 1.0
+
+
+def test_a_retry_after_beyond_the_time_budget_is_a_clear_error_at_once(tmp_path):
+    with LoopbackServer() as server:
+        server.script("later.txt", Reply(429, b"", {"Retry-After": "120"}))
+        url = server.url("later.txt")
+        with Fetcher(settings_for(tmp_path, http_retries=3)) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("federal_register", url)
+        assert server.count("later.txt") == 1
+    assert str(caught.value) == (
+        f"[federal_register] {url}: HTTP 429: the server asks to retry after 120 s (Retry-After), "
+        "more than the time budget of 5 s (TLW_HTTP_TOTAL_TIMEOUT); try again later"
+    )
+
+
+def test_requests_to_one_host_are_paced(tmp_path):
+    with LoopbackServer() as server:
+        server.script("page.txt", Reply(200, DATA))
+        with Fetcher(settings_for(tmp_path, http_rate=5.0)) as fetcher:
+            started = time.monotonic()
+            for _ in range(4):
+                fetcher.fetch("federal_register", server.url("page.txt"))
+            elapsed = time.monotonic() - started
+        assert server.count("page.txt") == 4
+    # 5 per second: the 2nd, 3rd and 4th request each wait 0.2 s after the one before (a lower
+    # bound, whatever the machine's speed; unpaced, four loopback requests take milliseconds).
+    assert elapsed >= 0.6, elapsed
+
+
+# --- validators that are not header values ------------------------------------------------------
+
+def test_a_non_ascii_etag_is_not_kept_nor_sent_and_the_next_fetch_works(tmp_path, capsys):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server:
+        server.script("etag.txt", Reply(200, DATA, {"ETag": '"caf\u00e9"', "Last-Modified": "gestern"}), Reply(200, DATA + b"Spain\t40.1\n"))
+        url = server.url("etag.txt")
+        with Fetcher(settings) as fetcher:
+            fetcher.fetch("tic_table5", url)
+        with Fetcher(settings) as fetcher:  # a later refresh: validators come from the archive
+            second = fetcher.fetch("tic_table5", url)
+        sent = server.requests[-1].headers
+    assert second.changed and second.body.endswith(b"Spain\t40.1\n")
+    assert "If-None-Match" not in sent and "If-Modified-Since" not in sent
+    first = index_lines(settings)[0]
+    assert first["etag"] is None and first["last_modified"] is None
+    assert f"[tic_table5] {url}: ETag and Last-Modified not a valid header value" in capsys.readouterr().err
+
+
+def test_a_bad_etag_already_in_the_index_is_not_sent(tmp_path):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server:
+        server.script("old.txt", Reply(200, DATA))
+        url = server.url("old.txt")
+        with Fetcher(settings) as fetcher:
+            fetcher.fetch("tic_table5", url)
+        # An index written before validators were checked.
+        index = settings.raw_dir / "index.jsonl"
+        index.write_text(index.read_text().replace('"etag": null', '"etag": "\\"\\u00e9t\\u00e9\\""'))
+        with Fetcher(settings) as fetcher:
+            assert not fetcher.fetch("tic_table5", url).changed
+        assert "If-None-Match" not in server.requests[-1].headers
+
+
+# --- the raw index survives a torn last line ------------------------------------------------------
+
+def test_a_torn_last_index_line_never_swallows_the_next_record(tmp_path):
+    settings = settings_for(tmp_path)
+    with LoopbackServer() as server:
+        server.script("one.txt", Reply(200, DATA))
+        server.script("two.txt", Reply(200, DATA + b"Spain\t40.1\n"))
+        with Fetcher(settings) as fetcher:
+            fetcher.fetch("tic_table5", server.url("one.txt"))
+        index = settings.raw_dir / "index.jsonl"
+        good = index.read_bytes()
+        with open(index, "ab") as handle:  # a crash mid-append: half a record, no newline
+            handle.write(good[: len(good) // 2])
+        with Fetcher(settings) as fetcher:
+            fetcher.fetch("tic_table5", server.url("two.txt"))
+    lines = index.read_bytes().split(b"\n")
+    assert lines[0] + b"\n" == good and lines[1] == good[: len(good) // 2] and lines[-1] == b""
+    assert json.loads(lines[2])["url"] == server.url("two.txt")
+    from pipelines.raw_archive import RawArchive
+
+    assert [r.url for r in RawArchive(settings.raw_dir).records()] == [server.url("one.txt"), server.url("two.txt")]
+
+
+# --- a Content-Length that is not the body's length ---------------------------------------------
+
+def test_a_content_length_shorter_than_the_body_is_an_error_and_the_body_kept(tmp_path):
+    settings = settings_for(tmp_path)
+    body = DATA + b"Spain\t40.1\n"
+    with LoopbackServer() as server:
+        server.script("short.txt", Reply(200, body, declared_length=len(DATA)))  # the last row beyond it
+        url = server.url("short.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("tic_table5", url)
+    assert str(caught.value).startswith(f"[tic_table5] {url}: Content-Length says {len(DATA)} bytes but the server sent {len(body)}")
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and (settings.raw_dir / record["stored_path"]).read_bytes() == body
+
+
+def test_a_content_length_longer_than_the_body_says_how_much_arrived(tmp_path):
+    settings = settings_for(tmp_path, http_retries=0)
+    with LoopbackServer() as server:
+        server.script("cut.txt", Reply(200, DATA, declared_length=len(DATA) + 500))
+        url = server.url("cut.txt")
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.fetch("tic_table5", url)
+    assert f"[tic_table5] {url}: gave up after 1 attempts: RemoteProtocolError: the body broke off after {len(DATA)} bytes" in str(caught.value)
+    (record,) = index_lines(settings)
+    assert record["outcome"] == "rejected" and (settings.raw_dir / record["stored_path"]).read_bytes() == DATA
