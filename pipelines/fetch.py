@@ -226,8 +226,13 @@ class Fetcher:
                             following = urljoin(current, _header(headers, b"location"))
                             why = fetch_policy.refusal(target, following, mirror_origin=mirror_origin)
                             if why:
+                                self._read_through(response, exchange, limit)
                                 self._reject(source, url, status, exchange.body_bytes(), f"redirect to {following} refused", current, hops)
                                 raise FetchError(source, url, f"redirect from {current} to {following} refused: {why}")
+                            if len(hops) > fetch_policy.MAX_REDIRECTS:
+                                self._read_through(response, exchange, limit)
+                                self._reject(source, url, status, exchange.body_bytes(), "too many redirects", current, hops)
+                                break
                             current = following
                             continue
                         return self._answer(source, url, current, hops, response, exchange, expect_html)
@@ -248,7 +253,6 @@ class Fetcher:
             except httpcore.ProtocolError as exc:
                 self._keep_partial(source, url, exchange, f"not HTTP: {exc}", current, hops)
                 raise FetchError(source, url, f"the answer of {current} is not valid HTTP ({type(exc).__name__}: {exc}); what arrived is in the raw archive") from exc
-            self._reject(source, url, hops[-1][0], exchange.body_bytes(), "too many redirects", current, hops)
         raise FetchError(source, url, f"more than {fetch_policy.MAX_REDIRECTS} redirects: " + " -> ".join(u for _, u in hops))
 
     def _request_headers(self, url: str) -> list[tuple[bytes, bytes]]:
@@ -297,6 +301,13 @@ class Fetcher:
                     "announced (both are in the raw archive as received), so it is not used"
                 ))
         return self._accept(source, url, status, headers, body, expect_html, final_url, hops)
+
+    @staticmethod
+    def _read_through(response: httpcore.Response, exchange: Exchange, limit: int) -> None:
+        """Let the rest of a body we will not use arrive (up to the limit), so it can be archived."""
+        for _ in response.iter_stream():
+            if exchange.body_length() > limit:
+                return
 
     @staticmethod
     def _cut_short(exchange: Exchange, problem: str) -> str:
