@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -116,24 +115,6 @@ def mark_dead_cli_runs_failed(instance: dg.DagsterInstance) -> list[str]:
             run, message=f"tlw refresh (pid {run.tags.get(PID_TAG, 'unknown')}) died before the run ended; marked failed by the next refresh"
         )
     return [run.run_id for run in runs]
-
-
-def sweep_dead_cli_runs(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
-    """For the daemon's sensor and schedules: mark dead CLI runs failed when no `tlw refresh` holds
-    the refresh lock (so none is alive), so a killed refresh never queues scheduled runs behind
-    it for good. Returns the ids marked."""
-    path = settings.home / ".refresh.lock"
-    if not path.exists():
-        return []
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return []  # a refresh is running: its run is alive
-        try:
-            return mark_dead_cli_runs_failed(instance)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def free_space_for_refresh(settings: Settings) -> None:

@@ -288,7 +288,8 @@ def shrinking_tables(con: duckdb.DuckDBPyConnection, published: Path) -> list[Sh
     """
     if not published.exists():
         return []
-    con.execute(f"ATTACH '{published}' AS published_copy (READ_ONLY)")
+    quoted = str(published).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS published_copy (READ_ONLY)")
     try:
         shrank_sources = dict(con.execute(
             """

@@ -35,7 +35,6 @@ from pipelines.config import Settings
 from pipelines.ingest import SeedSource, Source
 from pipelines.raw_archive import RawArchive
 from pipelines.probe import changed_sources
-from pipelines.recovery import sweep_dead_cli_runs
 from pipelines.sql_files import models
 
 RELEASE_SENSOR_NAME = "release_sensor"
@@ -156,7 +155,6 @@ def _schedule(
     )
     def _release(context: dg.ScheduleEvaluationContext):
         settings = Settings.from_env()
-        sweep_dead_cli_runs(settings, context.instance)
         active = [s for s in sources if s.name not in settings.skip_sources]
         if not active:
             return dg.SkipReason(f"{calendar.name}: every source is switched off by TLW_SKIP_SOURCES")
@@ -253,8 +251,6 @@ def build_release_sensor(
     )
     def release_sensor(context: dg.SensorEvaluationContext):
         settings = Settings.from_env()
-        for run_id in sweep_dead_cli_runs(settings, context.instance):
-            context.log.warning(f"run {run_id} of a killed tlw refresh marked failed")
         active = [s for s in sources if s.name not in settings.skip_sources]
         offset = _index_size(settings)
         changed, unreachable = changed_sources(settings, active)
