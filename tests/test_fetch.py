@@ -511,3 +511,20 @@ def test_a_content_length_longer_than_the_body_says_how_much_arrived(tmp_path):
     assert f"[tic_table5] {url}: gave up after 1 attempts: RemoteProtocolError: the body broke off after {len(DATA)} bytes" in str(caught.value)
     (record,) = index_lines(settings)
     assert record["outcome"] == "rejected" and (settings.raw_dir / record["stored_path"]).read_bytes() == DATA
+
+
+def test_json_nested_too_deeply_is_an_error_naming_source_and_url(tmp_path):
+    from pipelines.catalog import ALL_SOURCES
+    from pipelines.sources.errors import SourceFormatError
+
+    federal_register = next(s for s in ALL_SOURCES if s.name == "federal_register")
+    settings = settings_for(tmp_path)
+    deep = b"[" * 100_000 + b"]" * 100_000  # valid JSON, deeper than Python's parser recurses
+    with LoopbackServer() as server:
+        server.script("documents.json", Reply(200, deep))
+        url = server.url("documents.json")
+        with Fetcher(settings) as fetcher, pytest.raises(SourceFormatError) as caught:
+            federal_register.fetch_page(fetcher, url)
+    assert str(caught.value).startswith(f"[federal_register] {url}: nested too deeply to parse")
+    (record,) = index_lines(settings)
+    assert (settings.raw_dir / record["stored_path"]).read_bytes() == deep
