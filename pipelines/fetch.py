@@ -216,26 +216,25 @@ class Fetcher:
         current = target
         with self._wire.exchange(deadline, keep_bytes=limit + 64 * 1024) as exchange:
             try:
-                for _ in range(fetch_policy.MAX_REDIRECTS + 1):
+                while True:
                     if mirror_origin is None:
                         PACER.wait(fetch_policy.origin(current)[1], settings.http_rate)
                     with self._wire.get(current, self._request_headers(url), self._timeouts()) as response:
-                        status, headers = response.status, response.headers
-                        if status in fetch_policy.REDIRECT_STATUS and _header(headers, b"location"):
-                            hops.append([status, current])
-                            following = urljoin(current, _header(headers, b"location"))
-                            why = fetch_policy.refusal(target, following, mirror_origin=mirror_origin)
-                            if why:
-                                self._read_through(response, exchange, limit)
-                                self._reject(source, url, status, exchange.body_bytes(), f"redirect to {following} refused", current, hops)
-                                raise FetchError(source, url, f"redirect from {current} to {following} refused: {why}")
-                            if len(hops) > fetch_policy.MAX_REDIRECTS:
-                                self._read_through(response, exchange, limit)
-                                self._reject(source, url, status, exchange.body_bytes(), "too many redirects", current, hops)
-                                break
-                            current = following
-                            continue
-                        return self._answer(source, url, current, hops, response, exchange, expect_html)
+                        location = _header(response.headers, b"location") if response.status in fetch_policy.REDIRECT_STATUS else None
+                        if location is None:
+                            return self._answer(source, url, current, hops, response, exchange, expect_html)
+                        hops.append([response.status, current])
+                        following = urljoin(current, location)
+                        why = fetch_policy.refusal(target, following, mirror_origin=mirror_origin)
+                        if why or len(hops) > fetch_policy.MAX_REDIRECTS:
+                            self._read_through(response, exchange, limit)
+                            self._reject(source, url, response.status, exchange.body_bytes(),
+                                         f"redirect to {following} refused" if why else "too many redirects", current, hops)
+                            raise FetchError(source, url, (
+                                f"redirect from {current} to {following} refused: {why}" if why else
+                                f"more than {fetch_policy.MAX_REDIRECTS} redirects: " + " -> ".join(u for _, u in hops)
+                            ))
+                        current = following
             except httpcore.TimeoutException as exc:
                 if time.monotonic() >= deadline:  # the operation was given only what was left
                     self._keep_partial(source, url, exchange, "total time limit passed", current, hops)
@@ -253,7 +252,6 @@ class Fetcher:
             except httpcore.ProtocolError as exc:
                 self._keep_partial(source, url, exchange, f"not HTTP: {exc}", current, hops)
                 raise FetchError(source, url, f"the answer of {current} is not valid HTTP ({type(exc).__name__}: {exc}); what arrived is in the raw archive") from exc
-        raise FetchError(source, url, f"more than {fetch_policy.MAX_REDIRECTS} redirects: " + " -> ".join(u for _, u in hops))
 
     def _request_headers(self, url: str) -> list[tuple[bytes, bytes]]:
         return [
