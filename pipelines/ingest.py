@@ -93,8 +93,8 @@ class FileSource:
                 continue
             rows = 0
             if not warehouse.is_loaded(con, self.name, result.sha256):
-                rows = _load(con, self.name, result, _parsed(self.name, url, self.parse, result.body))
-            report = _add(report, result, rows)
+                rows = load_page(con, self.name, result, _parsed(self.name, url, self.parse, result.body))
+            report = count_page(report, result, rows)
         return report
 
 
@@ -154,7 +154,7 @@ class PagedSource:
         try:
             return getattr(self, step)(fetcher, con, settings)
         except FetchError as exc:
-            missing = exc.missing_in_mirror or exc.problem.startswith("HTTP 404")
+            missing = exc.missing_in_mirror or exc.status == 404
             if not (settings.mirror and missing and self.full_urls is not None):
                 raise
             if list(self.first_urls(settings, con)) == list(self.full_urls(settings, con)):
@@ -187,8 +187,8 @@ class PagedSource:
         collected, announced = 0, page.announced
         while True:
             # Parse even a page loaded before: its link to the next page is needed.
-            rows = 0 if warehouse.is_loaded(con, self.name, result.sha256) else _load(con, self.name, result, page.rows)
-            report = _add(report, result, rows)
+            rows = 0 if warehouse.is_loaded(con, self.name, result.sha256) else load_page(con, self.name, result, page.rows)
+            report = count_page(report, result, rows)
             collected += page.rows.height
             announced = max(announced, page.announced)
             if page.next_url is None:
@@ -249,7 +249,7 @@ def _parsed(source: str, url: str, parse: Callable, body: bytes):
         raise SourceFormatError(source, url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive") from None
 
 
-def _load(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:
+def load_page(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:
     return warehouse.load_staging(
         con,
         source,
@@ -261,7 +261,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, fram
     )
 
 
-def _add(report: IngestReport, result: FetchResult, rows: int) -> IngestReport:
+def count_page(report: IngestReport, result: FetchResult, rows: int) -> IngestReport:
     return dataclasses.replace(
         report,
         bodies=report.bodies + 1,

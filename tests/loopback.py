@@ -144,3 +144,113 @@ class LoopbackServer:
             handler.wfile.flush()
             time.sleep(reply.header_trickle_s)
         handler.close_connection = True
+
+class TlsHostServer:
+    """An HTTPS server on 127.0.0.1 answering for official host names (certificate from a test CA);
+    `route(host, path, query) -> (status, body, headers)` decides each answer. Reached through
+    `ConnectProxy`, which resolves those host names to it, as a corporate proxy would."""
+
+    def __init__(self, ca, hosts: list[str], route):
+        import ssl
+
+        self.hosts = hosts
+        self.requests: list[tuple[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                host = (self.headers.get("Host") or "").split(":")[0]
+                path, _, query = self.path.partition("?")
+                outer.requests.append((host, self.path))
+                status, body, headers = route(host, path, query)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ca.issue_cert(*hosts).configure_cert(context)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def __enter__(self) -> "TlsHostServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ConnectProxy:
+    """An HTTP proxy on 127.0.0.1 that only tunnels (`CONNECT host:443`), resolving the host names it
+    knows to loopback ports and refusing others with 502. `tunnels` lists the hosts asked for."""
+
+    def __init__(self, resolve: dict[str, int]):
+        import socketserver
+
+        self.resolve = resolve
+        self.tunnels: list[str] = []
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                import socket
+
+                request = self.rfile.readline().decode("latin-1").split()
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # the proxy request's headers
+                if len(request) < 2 or request[0] != "CONNECT":
+                    self.wfile.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                    return
+                host = request[1].rsplit(":", 1)[0]
+                outer.tunnels.append(host)
+                if host not in outer.resolve:
+                    self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                    return
+                upstream = socket.create_connection(("127.0.0.1", outer.resolve[host]))
+                self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                self.wfile.flush()
+                _pipe(self.connection, upstream)
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> "ConnectProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _pipe(client, upstream) -> None:
+    """Copy bytes both ways until either side closes."""
+    import selectors
+
+    with upstream, selectors.DefaultSelector() as sel:
+        sel.register(client, selectors.EVENT_READ, upstream)
+        sel.register(upstream, selectors.EVENT_READ, client)
+        while True:
+            for key, _ in sel.select(timeout=30):
+                data = key.fileobj.recv(65536)
+                if not data:
+                    return
+                key.data.sendall(data)

@@ -37,10 +37,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import tariff_register
+from pipelines import tariff_register, warehouse
 from pipelines.config import REPO_ROOT, Settings
-from pipelines.fetch import Fetcher
-from pipelines.ingest import IngestReport, PagedSource, SeedSource
+from pipelines.fetch import Fetcher, FetchError, FetchResult
+from pipelines.ingest import IncompleteSearch, IngestReport, PagedSource, SeedSource, count_page, load_page
+from pipelines.sources.pages import Page
 from pipelines.sources import federal_register
 from pipelines.sources.errors import SourceFormatError
 
@@ -83,6 +84,55 @@ def federal_register_urls(settings: Settings, con: duckdb.DuckDBPyConnection) ->
 
 def full_history_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
     return federal_register.search_urls(settings.fr_since, per_page=fr_per_page())
+
+
+@dataclass(frozen=True)
+class FederalRegisterSource(PagedSource):
+    """The Federal Register searches, partitioned so that no window exceeds the API's result window.
+
+    Each search is first asked whole. One announcing more than `RESULT_WINDOW` documents is split
+    (`federal_register.split`: by year, then halves, down to one day, then by document type) until
+    every window fits; each window is then paged to its end and proven complete against its own
+    `count`. The page of a window that was split is recorded as loaded with no rows (its documents
+    come from the narrower windows), so an unchanged search probes as unchanged. Without a mirror,
+    HTTP 404 is the API's answer to a search with no match: an empty window, not an error.
+    """
+
+    def _first_page(self, fetcher: Fetcher, url: str, settings: Settings) -> tuple[FetchResult, Page] | None:
+        try:
+            return self.fetch_page(fetcher, url)
+        except FetchError as exc:
+            if settings.mirror or exc.status != 404:
+                raise  # behind a mirror a 404 means the mirror lacks the search (PagedSource falls back)
+            return None
+
+    def _probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+        firsts = [self._first_page(fetcher, url, settings) for url in self.first_urls(settings, con)]
+        return any(not warehouse.is_loaded(con, self.name, first[0].sha256) for first in firsts if first)
+
+    def _ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
+        report = IngestReport(self.name)
+        for url in self.first_urls(settings, con):
+            report = self._window(fetcher, con, settings, url, report)
+        return report
+
+    def _window(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings, url: str,
+                report: IngestReport) -> IngestReport:
+        first = self._first_page(fetcher, url, settings)
+        if first is None:
+            return report
+        result, page = first
+        if page.announced <= federal_register.RESULT_WINDOW:
+            return self.collect(fetcher, con, url, report, first=first)
+        parts = federal_register.split(url, date.today())
+        if not parts:
+            raise IncompleteSearch(self.name, federal_register.describe(url) + " (cannot be split further; the API "
+                                   f"serves only the first {federal_register.RESULT_WINDOW:,})", page.announced, 0)
+        loaded = warehouse.is_loaded(con, self.name, result.sha256)
+        report = count_page(report, result, 0 if loaded else load_page(con, self.name, result, page.rows.clear()))
+        for part in parts:
+            report = self._window(fetcher, con, settings, part, report)
+        return report
 
 
 def register_path() -> Path:
@@ -155,7 +205,7 @@ class RegisterSource(SeedSource):
 
 
 SOURCES = [
-    PagedSource(
+    FederalRegisterSource(
         name="federal_register",
         family="tariffs",
         description=(
@@ -167,6 +217,7 @@ SOURCES = [
         first_urls=federal_register_urls,
         full_urls=full_history_urls,
         parse_page=federal_register.parse_page,
+        describe=federal_register.describe,
     ),
     RegisterSource(
         name="tariff_register",

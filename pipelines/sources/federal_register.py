@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import polars as pl
@@ -178,6 +178,73 @@ def page_url(url: str, page: int) -> str:
         raise ValueError(f"page must be >= 1, got {page}")
     params = [(k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k != "page"]
     return _canonical_url(params + [("page", str(page))])
+
+
+# --- windows: how a search too large for the API's result window is split ----------------------
+
+# The API serves at most the first 2,000 results of one search (a later page is HTTP 400), and its
+# `count` stops at 10,000: a search announcing more than this is split into narrower windows.
+RESULT_WINDOW = 2000
+DOCUMENT_TYPES = ("PRESDOCU", "RULE", "PRORULE", "NOTICE")
+_GTE, _LTE = "conditions[publication_date][gte]", "conditions[publication_date][lte]"
+
+
+def _params(url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def window_of(url: str) -> tuple[date, date | None]:
+    """(first, last) publication date a search asks for; last None = open-ended (up to today)."""
+    params = dict(_params(url))
+    last = params.get(_LTE)
+    return date.fromisoformat(params[_GTE]), date.fromisoformat(last) if last else None
+
+
+def narrowed(url: str, first: date, last: date | None, **only: str) -> str:
+    """`url` limited to publications first..last (open-ended when None), and to one value of a
+    repeated condition (`type="NOTICE"`, `presidential_document_type="proclamation"`)."""
+    kept = [(k, v) for k, v in _params(url) if k not in (_GTE, _LTE, "page")]
+    for name, value in only.items():
+        key = f"conditions[{name}][]"
+        kept = [(k, v) for k, v in kept if k != key] + [(key, value)]
+    kept.append((_GTE, first.isoformat()))
+    if last is not None:
+        kept.append((_LTE, last.isoformat()))
+    return _canonical_url(kept)
+
+
+def split(url: str, today: date) -> list[str]:
+    """Narrower searches that together cover `url`, in publication order (so mirrors stay stable):
+    an open search spanning years -> one per calendar year; a window of several days -> its two
+    halves; one day -> one search per document type, or per presidential document type for a search
+    of presidential documents. [] when the search cannot be narrowed further."""
+    first, last = window_of(url)
+    end = last or max(today, first)
+    if last is None and end.year > first.year:
+        years = [(max(first, date(y, 1, 1)), date(y, 12, 31)) for y in range(first.year, end.year)]
+        return [narrowed(url, a, b) for a, b in years] + [narrowed(url, date(end.year, 1, 1), None)]
+    if end > first:
+        middle = first + (end - first) // 2
+        return [narrowed(url, first, middle), narrowed(url, middle + timedelta(days=1), last)]
+    params = _params(url)
+    types = [v for k, v in params if k == "conditions[type][]"]
+    if not types:
+        return [narrowed(url, first, last, type=t) for t in DOCUMENT_TYPES]
+    kinds = [v for k, v in params if k == "conditions[presidential_document_type][]"]
+    if types == ["PRESDOCU"] and len(kinds) > 1:
+        return [narrowed(url, first, last, presidential_document_type=k) for k in kinds]
+    return []
+
+
+def describe(url: str) -> str:
+    """A search and its window in words, for errors: `search term='...' type=PRESDOCU, window ...`."""
+    params = _params(url)
+    term = dict(params).get("conditions[term]", "")
+    repeated = {k[len("conditions["):-len("][]")]: [v for kk, v in params if kk == k]
+                for k, _ in params if k.startswith("conditions[") and k.endswith("][]")}
+    named = " ".join(f"{k}={','.join(v)}" for k, v in repeated.items())
+    first, last = window_of(url)
+    return f"search term={term!r} {named}, window publication_date {first}..{last or 'open'}"
 
 
 # --- one response page ------------------------------------------------------------------------
