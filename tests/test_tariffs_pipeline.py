@@ -314,7 +314,7 @@ def test_a_mirror_without_the_incremental_search_is_asked_for_the_full_one(fr_en
     assert query(settings, "SELECT count(*) FROM staging.federal_register") == [(fixture_feed().height,)]
 
 
-def test_without_a_mirror_a_missing_search_is_an_error(monkeypatch, tmp_path, server):
+def test_without_a_mirror_404_is_an_empty_window_and_400_an_error(monkeypatch, tmp_path, server):
     from pipelines.fetch import FetchError, Fetcher
 
     monkeypatch.setenv("TLW_HOME", str(tmp_path))
@@ -326,9 +326,16 @@ def test_without_a_mirror_a_missing_search_is_an_error(monkeypatch, tmp_path, se
     con = duckdb.connect()
     warehouse.ensure_structure(con)
     con.execute("INSERT INTO staging.federal_register (document_number, publication_date) VALUES ('x', DATE '2026-06-04')")
-    # An official URL answered 404 (the loopback server stands in for the API; no mirror mapping).
+    # An official search answered 404 (the loopback server stands in for the API; no mirror mapping):
+    # the API's answer to a search with no match, so nothing new and nothing to load.
     source = replace(source, first_urls=lambda s, c: [server.url("api/v1/documents.json?missing=1")])
-    with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="HTTP 404"):
+    with Fetcher(settings) as fetcher:
+        assert source.probe(fetcher, con, settings) is False
+        report = source.ingest(fetcher, con, settings)
+    assert (report.bodies, report.rows_loaded) == (0, 0)
+    # A bad request (400, e.g. past the API's result window) is an error, naming the search.
+    server.script("/api/v1/documents.json?missing=1", Reply(400, b'{"errors": {"page": "too far"}}'))
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="HTTP 400"):
         source.probe(fetcher, con, settings)
 
 
