@@ -18,9 +18,23 @@ Columns (CSV, UTF-8, one header line):
 * `partner_scope`: `all` (every partner, less `excluded_partners`) or `listed` (only `partners`).
 * `partners`, `excluded_partners`: ISO 3166 alpha-3 codes separated by `;`. The European Union is
   written out as its 27 member states (no EU pseudo-code), so every code joins to country data.
+  They follow the order's own text: EO 14257 sec. 3(d)-(e) keeps goods of Canada and Mexico out of
+  the reciprocal tariff, and the orders modifying its rates apply "subject to all applicable
+  exceptions set forth in Executive Order 14257", so every reciprocal row excludes CAN and MEX;
+  sec. 3(j) applies China's rates "equally to articles of both the Hong Kong Special
+  Administrative Region and the Macau Special Administrative Region", so every China reciprocal
+  row lists CHN, HKG and MAC (and the pauses exclude all three).
+* `scope_evidence`: the clause(s) that set the partners and exemptions, quoted verbatim (markdown
+  escapes and line breaks removed, several quotes separated by ` […] `); `scope_source`: where each
+  quote is, in the same order, separated by `; `: a file under `../shared/sources`
+  (`tariffs/whitehouse/<order>.md`, the order's own text) or, where no text of the order is
+  stored, `tariffs/EVENTS_FACTS.md` (a secondary fact table: its row is quoted). The blocking check
+  `tariff_event_scope_has_evidence` refuses a row without either.
 * `sectors`: `;`-separated snake_case labels (`all`, `autos`, `steel`, ...).
-* `rate_before_pct`, `rate_after_pct`: the additional ad valorem duty of the measure, in percent,
-  before and after the event; empty when not a single number.
+* `rate_before_pct`, `rate_after_pct`: the additional ad valorem duty of the measure in force, in
+  percent, before and after the event; empty when not a single number. `rate_threatened_pct`: a
+  rate only threatened (a letter, an announcement) and never in force, kept apart: the 2025-07-22
+  U.S.-Japan deal lowered the rate in force (10%), not the 25% of the 2025-07-07 letter.
 * `fr_document_number`: the Federal Register document the event rests on; `source_url`; `notes`
   (disagreements between sources ⚠, values not confirmed in a second source "unverified (†)", and
   the word "retroactive" when an order takes effect before it was signed).
@@ -44,11 +58,11 @@ REGISTER_PATH = Path(__file__).parent / "data" / "tariff_events.csv"
 
 COLUMNS = (
     "event_id", "title", "announced_on", "signed_on", "published_on", "effective_on",
-    "authority", "action", "partner_scope", "partners", "excluded_partners", "sectors",
-    "rate_before_pct", "rate_after_pct", "fr_document_number", "source_url", "notes",
+    "authority", "action", "partner_scope", "partners", "excluded_partners", "scope_evidence", "scope_source",
+    "sectors", "rate_before_pct", "rate_after_pct", "rate_threatened_pct", "fr_document_number", "source_url", "notes",
 )
 DATE_COLUMNS = ("announced_on", "signed_on", "published_on", "effective_on")
-RATE_COLUMNS = ("rate_before_pct", "rate_after_pct")
+RATE_COLUMNS = ("rate_before_pct", "rate_after_pct", "rate_threatened_pct")
 LIST_COLUMNS = ("partners", "excluded_partners", "sectors")
 
 AUTHORITIES = frozenset(

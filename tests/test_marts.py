@@ -41,7 +41,7 @@ LEVERAGE_COLUMNS = [
     ("iso3", "VARCHAR"), ("ref_month", "DATE"), ("holdings_usd_bn", "DOUBLE"), ("rank_by_holdings", "BIGINT"),
     ("share_of_foreign_pct", "DOUBLE"), ("share_of_public_debt_pct", "DOUBLE"), ("reserves_usd_bn", "DOUBLE"),
     ("reserves_measure", "VARCHAR"), ("holdings_to_reserves", "DOUBLE"), ("chg_1m_usd_bn", "DOUBLE"),
-    ("chg_3m_usd_bn", "DOUBLE"), ("chg_12m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"),
+    ("chg_3m_usd_bn", "DOUBLE"), ("chg_12m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"), ("method_break_month", "DATE"),
     ("net_sales_usd_bn", "DOUBLE"), ("valuation_change_usd_bn", "DOUBLE"), ("selling_streak_months", "INTEGER"),
     ("chg_1m_zscore_36m", "DOUBLE"), ("chg_1m_pct_zscore_36m", "DOUBLE"), ("is_custody_center", "BOOLEAN"),
 ]
@@ -62,7 +62,7 @@ CLAIM_COLUMNS = [
     ("iso3", "VARCHAR"), ("country_name", "VARCHAR"), ("ref_month", "DATE"), ("holdings_usd_bn", "DOUBLE"),
     ("chg_1m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"), ("net_sales_usd_bn", "DOUBLE"),
     ("valuation_change_usd_bn", "DOUBLE"), ("verdict", "VARCHAR"), ("is_reduction", "BOOLEAN"),
-    ("custody_caveat", "BOOLEAN"), ("evidence", "VARCHAR"), ("holdings_source", "VARCHAR"),
+    ("custody_caveat", "BOOLEAN"), ("method_break_month", "DATE"), ("evidence", "VARCHAR"), ("holdings_source", "VARCHAR"),
     ("holdings_vintage", "DATE"), ("holdings_raw_sha256", "VARCHAR"), ("change_source", "VARCHAR"),
     ("change_vintage", "DATE"), ("change_raw_sha256", "VARCHAR"), ("flows_vintage", "DATE"),
     ("flows_raw_sha256", "VARCHAR"),
@@ -81,6 +81,11 @@ def one(settings: Settings, sql: str, params=None):
     rows = query(settings, sql, params)
     assert len(rows) == 1, rows
     return rows[0]
+
+
+def lev_window(settings: Settings, event_id: str, iso3: str):
+    return one(settings, """SELECT event_date, event_date_basis, month_before, chg_3m_usd_bn
+                            FROM marts.tariff_event_windows WHERE event_id = ? AND iso3 = ?""", [event_id, iso3])
 
 
 def lev(settings: Settings, iso3: str, month: str, columns: str):
@@ -260,6 +265,34 @@ def test_series_break_compares_within_the_same_series(fixture_wh):
     assert lev(fixture_wh, "GBR", "2011-06-01", "chg_1m_usd_bn")[0] == pytest.approx(347 - 344.5)
 
 
+def test_method_break_2011_09_is_flagged_not_a_fall(fixture_wh):
+    # mfhhis01 (fixture, real figures): United Kingdom 181.2 (Aug 2011) -> 117.5 (Sep 2011, Form SLT),
+    # Belgium 87.1 -> 132.1. Read naively: a 63.7 bn fall that starts a selling streak.
+    chg1, chg3, streak, zscore, pct_z, brk = lev(
+        fixture_wh, "GBR", "2011-09-01",
+        "chg_1m_usd_bn, chg_3m_usd_bn, selling_streak_months, chg_1m_zscore_36m, chg_1m_pct_zscore_36m, method_break_month")
+    assert (chg1, chg3, streak, zscore, pct_z, brk) == (None, None, None, None, None, date(2011, 9, 1))
+    assert lev(fixture_wh, "BEL", "2011-09-01", "chg_1m_usd_bn, method_break_month") == (None, date(2011, 9, 1))
+    # October is measured like September: a known fall of 10.4, a streak of 1 (not 2).
+    assert lev(fixture_wh, "GBR", "2011-10-01", "chg_1m_usd_bn, selling_streak_months, method_break_month") == (
+        pytest.approx(107.1 - 117.5), 1, None)
+    # Three months ending in November start in August: across the break, unknown.
+    assert lev(fixture_wh, "GBR", "2011-11-01", "chg_3m_usd_bn") == (None,)
+    # The claim check says why.
+    verdict, is_reduction, brk, evidence = one(
+        fixture_wh, "SELECT verdict, is_reduction, method_break_month, evidence FROM marts.claim_checks WHERE iso3 = 'GBR' AND ref_month = '2011-09-01'")
+    assert (verdict, is_reduction, brk) == ("undetermined", False, date(2011, 9, 1))
+    assert "TIC changed what it measures in September 2011" in evidence and "neither a fall nor a rise" in evidence
+    assert 'mfhhis01.txt footnote 16/: "Series XII for September 2011 includes holdings of Treasury bonds and notes as reported on monthly TIC Form SLT' in evidence
+    assert "fell" not in evidence
+    # The breaks table: every holder in 2011-09 and 2011-12, the United Kingdom alone in 2012-01.
+    assert query(fixture_wh, "SELECT break_month, applies_to, holders, footnote FROM core.tic_method_breaks ORDER BY break_month") == [
+        (date(2011, 9, 1), "all", [], "16/"), (date(2011, 12, 1), "all", [], "17/"), (date(2012, 1, 1), "listed", ["GBR"], "2/")]
+    # The Grand Total is covered by an all-holder break too: no benchmark across it.
+    assert query(fixture_wh, "SELECT chg_usd_bn, method_break_month FROM core.treasury_holdings_change(1) WHERE holder = 'grand_total' AND ref_month = '2011-09-01'") == [
+        (None, date(2011, 9, 1))]
+
+
 def test_selling_streak(fixture_wh):
     rows = query(fixture_wh, """SELECT ref_month, chg_1m_usd_bn, selling_streak_months FROM marts.leverage_monthly
                                 WHERE iso3 = 'CHN' AND ref_month BETWEEN '2025-02-01' AND '2025-08-01' ORDER BY ref_month""")
@@ -301,11 +334,16 @@ def test_flows_and_custody_centre(fixture_wh):
 LIBERATION_DAY = "2025-04-02-eo14257-reciprocal"
 
 
-def test_scope_all_event_has_a_row_for_every_holder(fixture_wh):
+def test_scope_all_event_has_a_row_for_every_holder_the_order_covers(fixture_wh):
     holders = {r[0] for r in query(fixture_wh, "SELECT iso3 FROM core.treasury_holdings WHERE ref_month = '2025-03-01'")}
     rows = query(fixture_wh, "SELECT iso3, affected_via, partner_scope FROM marts.tariff_event_windows WHERE event_id = ?", [LIBERATION_DAY])
-    assert {r[0] for r in rows} == holders and len(rows) == len(holders) >= 19
+    # EO 14257 sec. 3(d)-(e): Canada and Mexico are not under it, so Canada's fall is not filed here.
+    assert "CAN" in holders  # the fixture has no Mexico
+    assert {r[0] for r in rows} == holders - {"CAN", "MEX"} and len(rows) == len(holders) - 1 >= 18
     assert {(r[1], r[2]) for r in rows} == {("scope_all", "all")}
+    # China's April 2025 reciprocal steps name Hong Kong too (EO 14257 sec. 3(j), EO 14266).
+    for event_id in ("2025-04-08-eo14259-china", "2025-04-09-eo14257-annex-i-china", "2025-04-09-eo14266-china"):
+        assert {r[0] for r in query(fixture_wh, "SELECT iso3 FROM marts.tariff_event_windows WHERE event_id = ?", [event_id])} == {"CHN", "HKG"}
 
 
 def test_liberation_day_window_for_japan(fixture_wh):
@@ -498,3 +536,28 @@ def test_real_mirror_japan_leverage_and_the_dumping_claim(real_sources, tmp_path
     assert verdict == "holdings_rose" and is_reduction is False  # no Table 3 in the shared mirror
     assert "mfhhis01.txt" in evidence and f"vintage {MFH_VINTAGE}" in evidence
     assert "$1,125.9 billion at end-February 2025" in evidence
+
+    # Partner scope from the orders: Canada and Mexico are not under EO 14257; Hong Kong is under
+    # China's April 2025 reciprocal rates.
+    liberation_day = {r[0] for r in query(settings, "SELECT iso3 FROM marts.tariff_event_windows WHERE event_id = ?", [LIBERATION_DAY])}
+    holders = {r[0] for r in query(settings, "SELECT iso3 FROM core.treasury_holdings WHERE ref_month = '2025-03-01'")}
+    assert {"CAN", "MEX"} <= holders and not {"CAN", "MEX"} & liberation_day and {"JPN", "HKG"} <= liberation_day
+    for event_id in ("2025-04-08-eo14259-china", "2025-04-09-eo14257-annex-i-china", "2025-04-09-eo14266-china"):
+        assert {r[0] for r in query(settings, "SELECT iso3 FROM marts.tariff_event_windows WHERE event_id = ?", [event_id])} == {"CHN", "HKG"}
+    # The auto tariffs (signed 2025-03-26): the window starts at end-February 2025.
+    assert lev_window(settings, "2025-03-26-proc10908-autos", "JPN") == (date(2025, 3, 26), "signed_on", date(2025, 2, 1), pytest.approx(1135.0 - 1125.9))
+
+    # Method breaks: United Kingdom 181.2 -> 117.5 in 2011-09 is the Form SLT switch, not a fall;
+    # Belgium's +45.0 no longer scores 10 standard deviations; 2012-01 the UK loses the islands.
+    assert lev(settings, "GBR", "2011-09-01", "chg_1m_usd_bn, selling_streak_months, method_break_month") == (None, None, date(2011, 9, 1))
+    assert lev(settings, "BEL", "2011-09-01", "chg_1m_usd_bn, chg_1m_zscore_36m, method_break_month") == (None, None, date(2011, 9, 1))
+    assert lev(settings, "GBR", "2012-01-01", "chg_1m_usd_bn, method_break_month") == (None, date(2012, 1, 1))
+    assert lev(settings, "JPN", "2012-01-01", "chg_1m_usd_bn, method_break_month") == (pytest.approx(1080.8 - 1058.1), None)
+    verdict, evidence = one(settings, "SELECT verdict, evidence FROM marts.claim_checks WHERE iso3 = 'GBR' AND ref_month = '2011-09-01'")
+    assert verdict == "undetermined" and "Form SLT" in evidence and "footnote 16/" in evidence
+    # Each footnote is quoted verbatim from the official file (CSV quoting undone, lines joined).
+    footer = (real_sources / "mirror" / TIC_DIR / "mfhhis01.txt").read_text(encoding="ascii").split("Department of the Treasury", 1)[1]
+    cells = [line.split("\t", 1)[0].strip() for line in footer.splitlines()]
+    prose = " ".join(" ".join(c[1:-1].replace('""', '"') if c.startswith('"') else c for c in cells).split())
+    for (quote,) in query(settings, "SELECT footnote_text FROM core.tic_method_breaks"):
+        assert quote in prose, quote

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -104,13 +105,115 @@ def test_eu_is_written_as_member_states(register: pl.DataFrame):
     assert len(eu["partners"]) == 27 and {"DEU", "FRA", "IRL"} <= set(eu["partners"])
 
 
+# --- partner scope from the orders' own text ------------------------------------------------------
+
+# EO 14257 and the orders that change its scope or rates for every partner.
+RECIPROCAL_FOR_ALL = {
+    "2025-04-02-eo14257-reciprocal", "2025-04-09-eo14266-pause", "2025-04-11-memo-eo14257-exceptions",
+    "2025-07-07-eo14316-extend-pause", "2025-07-31-eo14326-reciprocal", "2025-09-05-eo14346-scope",
+    "2025-11-14-eo14360-agriculture",
+}
+CHINA_RECIPROCAL = {
+    "2025-04-08-eo14259-china", "2025-04-09-eo14257-annex-i-china", "2025-04-09-eo14266-china",
+    "2025-05-12-eo14298-geneva-china", "2025-08-11-eo14334-china-extension", "2025-11-04-eo14358-china-reciprocal",
+}
+SEC_3E = "Any ad valorem rate of duty on articles imported from Canada or Mexico under the terms of this order shall not apply"
+
+
+def test_reciprocal_rows_exclude_canada_and_mexico(register: pl.DataFrame):
+    # EO 14257 sec. 3(d)-(e): goods of Canada and Mexico stay under the border orders instead.
+    rows = register.filter(pl.col("event_id").is_in(RECIPROCAL_FOR_ALL)).to_dicts()
+    assert len(rows) == len(RECIPROCAL_FOR_ALL)
+    for row in rows:
+        assert row["partner_scope"] == "all" and {"CAN", "MEX"} <= set(row["excluded_partners"]), row["event_id"]
+        assert SEC_3E in row["scope_evidence"], row["event_id"]
+    # Every all-partner row titled "reciprocal" is one of them (none forgotten).
+    titled = register.filter((pl.col("partner_scope") == "all") & pl.col("title").str.to_lowercase().str.contains("reciprocal"))
+    assert set(titled["event_id"]) <= RECIPROCAL_FOR_ALL
+    # The border orders themselves still name Canada and Mexico.
+    assert _event(register, "2025-02-01-eo14193-canada")["partners"] == ["CAN"]
+
+
+def test_china_reciprocal_rows_include_hong_kong_and_macau(register: pl.DataFrame):
+    for event_id in CHINA_RECIPROCAL:
+        row = _event(register, event_id)
+        assert row["partner_scope"] == "listed" and set(row["partners"]) == {"CHN", "HKG", "MAC"}, event_id
+        assert "Hong Kong" in row["scope_evidence"] and "Macau" in row["scope_evidence"], event_id
+    # The pauses keep China's rates, so they exclude all three (and Canada and Mexico).
+    for event_id in ("2025-04-09-eo14266-pause", "2025-07-07-eo14316-extend-pause"):
+        assert set(_event(register, event_id)["excluded_partners"]) == {"CAN", "CHN", "HKG", "MAC", "MEX"}
+    # Every row naming China for a reciprocal rate is in the set.
+    named = register.filter(pl.col("partners").list.contains("CHN") & pl.col("title").str.to_lowercase().str.contains("reciprocal"))
+    assert set(named["event_id"]) == CHINA_RECIPROCAL
+
+
+def test_japan_deal_lowered_the_rate_in_force_not_the_threatened_one(register: pl.DataFrame):
+    deal = _event(register, "2025-07-22-us-japan-deal")
+    assert (deal["rate_before_pct"], deal["rate_after_pct"], deal["rate_threatened_pct"]) == (10.0, 15.0, 25.0)
+    letter = _event(register, "2025-07-07-japan-letter-25")
+    assert (letter["rate_before_pct"], letter["rate_after_pct"], letter["rate_threatened_pct"]) == (10.0, 10.0, 25.0)
+    # Only announcements carry a threatened rate.
+    threatened = register.filter(pl.col("rate_threatened_pct").is_not_null())["event_id"].to_list()
+    assert sorted(threatened) == ["2025-07-07-japan-letter-25", "2025-07-22-us-japan-deal"]
+
+
+def test_orders_the_register_lacked_are_added(register: pl.DataFrame):
+    low_value = _event(register, "2025-04-02-eo14256-china-low-value")
+    assert (low_value["partners"], low_value["effective_on"]) == (["CHN", "HKG"], date(2025, 5, 2))
+    polysilicon = _event(register, "2026-08-06-proc-polysilicon")
+    assert (polysilicon["partner_scope"], polysilicon["rate_after_pct"], polysilicon["effective_on"]) == ("all", 15.0, date(2026, 12, 4))
+    drones = _event(register, "2026-08-13-proc-drones")
+    assert (drones["authority"], drones["effective_on"]) == ("section_232", date(2026, 9, 3))
+    brazil = _event(register, "2025-11-20-brazil-scope")
+    assert brazil["effective_on"] < brazil["signed_on"] and "retroactive" in brazil["notes"]
+
+
+def test_every_row_has_scope_evidence_and_a_source_per_quote(register: pl.DataFrame):
+    for row in register.to_dicts():
+        quotes, sources = row["scope_evidence"].split(" […] "), row["scope_source"].split("; ")
+        assert len(quotes) == len(sources) and all(q.strip() for q in quotes), row["event_id"]
+        assert all(s.startswith("tariffs/whitehouse/") or s == "tariffs/EVENTS_FACTS.md" for s in sources), row["event_id"]
+
+
+def _order_text(path: Path) -> str:
+    """A stored order as the register quotes it: front matter, markdown escapes, emphasis, tags and
+    line breaks removed (the words and their order are untouched)."""
+    text = path.read_text(encoding="utf-8")
+    if path.name != "EVENTS_FACTS.md" and text.startswith("---"):
+        text = text.split("---", 2)[2]
+    text = re.sub(r"<[^>]+>", "", text.replace("\\", "").replace("*", ""))
+    return " ".join(text.split())
+
+
+def test_scope_evidence_is_quoted_verbatim_from_the_orders(register: pl.DataFrame, real_sources: Path):
+    texts: dict[str, str] = {}
+    for row in register.to_dicts():
+        for quote, source in zip(row["scope_evidence"].split(" […] "), row["scope_source"].split("; ")):
+            if source not in texts:
+                texts[source] = _order_text(real_sources / source)
+            assert quote in texts[source], (row["event_id"], source, quote[:80])
+    # A changed word is caught.
+    eo14257 = _event(register, "2025-04-02-eo14257-reciprocal")
+    assert SEC_3E.replace("Mexico", "Japan") not in texts[eo14257["scope_source"].split("; ")[1]]
+
+
+def test_every_stored_order_is_in_the_register_or_listed_out_of_scope(register: pl.DataFrame, real_sources: Path):
+    cited = {s for row in register.to_dicts() for s in row["scope_source"].split("; ")}
+    readme = (Path(tr.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    out_of_scope = readme.split("### Orders not in the register", 1)[1].split("\n## ", 1)[0]
+    for order in sorted((real_sources / "tariffs" / "whitehouse").glob("*.md")):
+        in_register = f"tariffs/whitehouse/{order.name}" in cited
+        listed = f"`{order.name}`" in out_of_scope
+        assert in_register != listed, (order.name, in_register, listed)  # one or the other, not both
+
+
 def _write(tmp_path: Path, lines: list[str]) -> Path:
     path = tmp_path / "events.csv"
     path.write_text("\n".join([",".join(tr.COLUMNS), *lines]) + "\n", encoding="utf-8")
     return path
 
 
-GOOD_LINE = "2025-01-01-x,Title,,2025-01-01,2025-01-05,2025-01-06,ieepa,impose,listed,JPN,,all,0,10,,,"
+GOOD_LINE = "2025-01-01-x,Title,,2025-01-01,2025-01-05,2025-01-06,ieepa,impose,listed,JPN,,Products of Japan.,tariffs/x.md,all,0,10,,,,"
 
 
 def test_load_reports_malformed_cells_with_their_line(tmp_path: Path):
@@ -120,7 +223,7 @@ def test_load_reports_malformed_cells_with_their_line(tmp_path: Path):
     assert (info.value.source, info.value.url, info.value.line) == ("tariff_register", str(path), 3)
     with pytest.raises(SourceFormatError, match="rate_after_pct 'ten' is not a number"):
         tr.load_register(_write(tmp_path, [GOOD_LINE.replace(",0,10,", ",0,ten,")]))
-    with pytest.raises(SourceFormatError, match="expected 17 fields") as info:
+    with pytest.raises(SourceFormatError, match="expected 20 fields") as info:
         tr.load_register(_write(tmp_path, [GOOD_LINE, GOOD_LINE + ",extra"]))
     assert info.value.line == 3
 
@@ -149,7 +252,8 @@ def _events(*changes: dict) -> pl.DataFrame:
         "event_id": "2025-01-01-x", "title": "Title", "announced_on": None, "signed_on": date(2025, 1, 1),
         "published_on": date(2025, 1, 5), "effective_on": date(2025, 1, 6), "authority": "ieepa",
         "action": "impose", "partner_scope": "listed", "partners": ["JPN"], "excluded_partners": [],
-        "sectors": ["all"], "rate_before_pct": 0.0, "rate_after_pct": 10.0, "fr_document_number": None,
+        "scope_evidence": "Products of Japan.", "scope_source": "tariffs/x.md",
+        "sectors": ["all"], "rate_before_pct": 0.0, "rate_after_pct": 10.0, "rate_threatened_pct": None, "fr_document_number": None,
         "source_url": None, "notes": None, "csv_line": None,
     }
     return pl.DataFrame([{**base, **change} for change in changes], schema=tr.SCHEMA)

@@ -212,8 +212,10 @@ def test_first_refresh_follows_every_page_and_publishes_the_tariff_tables(fr_env
     ) == [("JPN", False)]
     # Scope all: every country of dim_country less the excluded ones.
     countries = query(settings, "SELECT count(*) FROM core.dim_country")[0][0]
-    assert query(settings, "SELECT count(*) FROM core.bridge_tariff_event_country WHERE event_id = '2025-04-09-eo14266-pause'") == [(countries - 1,)]
-    assert query(settings, "SELECT count(*) FROM core.bridge_tariff_event_country WHERE event_id = '2025-04-09-eo14266-pause' AND iso3 = 'CHN'") == [(0,)]
+    excluded = query(settings, "SELECT count(*) FROM core.dim_country WHERE iso3 IN ('CAN', 'CHN', 'HKG', 'MAC', 'MEX')")[0][0]
+    assert excluded >= 4  # Macau is not a TIC holder
+    assert query(settings, "SELECT count(*) FROM core.bridge_tariff_event_country WHERE event_id = '2025-04-09-eo14266-pause'") == [(countries - excluded,)]
+    assert query(settings, "SELECT count(*) FROM core.bridge_tariff_event_country WHERE event_id = '2025-04-09-eo14266-pause' AND iso3 IN ('CHN', 'HKG', 'CAN', 'MEX')") == [(0,)]
     assert query(
         settings,
         """SELECT count(*) FROM core.dim_tariff_event e
@@ -686,6 +688,47 @@ def test_sql_register_checks_on_a_planted_gap_and_disagreement():
     assert con.execute(
         "SELECT published_on, published_on_source, fr_publication_date FROM core.dim_tariff_event WHERE event_id = '2025-04-08-eo14259-china'"
     ).fetchall() == [(date(2025, 4, 15), "register", date(2025, 4, 14))]
+
+
+def test_bridge_follows_the_orders_scope():
+    con = _register_warehouse(tariff_register.load_register())
+
+    def countries(event_id: str) -> set[str]:
+        rows = con.execute("SELECT iso3 FROM core.bridge_tariff_event_country WHERE event_id = ?", [event_id]).fetchall()
+        return {iso3 for (iso3,) in rows}
+
+    # EO 14257 sec. 3(d)-(e): Canada and Mexico are not under the reciprocal tariff.
+    liberation_day = countries("2025-04-02-eo14257-reciprocal")
+    assert {"JPN", "CHN", "HKG", "GBR"} <= liberation_day and not {"CAN", "MEX"} & liberation_day
+    # Sec. 3(j), EO 14266: China's rates include Hong Kong and Macau (Macau joins no holdings).
+    assert countries("2025-04-09-eo14266-china") == {"CHN", "HKG", "MAC"}
+    assert con.execute("SELECT in_dim_country FROM core.bridge_tariff_event_country WHERE event_id = '2025-04-09-eo14266-china' AND iso3 = 'HKG'").fetchall() == [(True,)]
+    assert not {"CHN", "HKG", "CAN", "MEX"} & countries("2025-04-09-eo14266-pause")
+    # The border orders still name their country.
+    assert countries("2025-02-01-eo14193-canada") == {"CAN"}
+    # The evidence travels with the event.
+    [(evidence, source)] = con.execute(
+        "SELECT scope_evidence, scope_source FROM core.dim_tariff_event WHERE event_id = '2025-04-02-eo14257-reciprocal'").fetchall()
+    assert "articles imported from Canada or Mexico under the terms of this order shall not apply" in evidence
+    assert source.startswith("tariffs/whitehouse/2025-04-02-regulating-imports-with-a-reciprocal-tariff")
+
+
+def test_scope_evidence_check_blocks_a_row_without_evidence():
+    register = tariff_register.load_register()
+    line_of = dict(register.select("event_id", "csv_line").iter_rows())
+    assert _check(_register_warehouse(register), "tariff_event_scope_has_evidence") == []
+    changes = {"2025-04-02-eo14257-reciprocal": {"scope_evidence": ""},
+               "2025-08-06-eo14329-india": {"scope_evidence": None, "scope_source": "  "}}
+    events = pl.DataFrame(
+        [{**row, **changes.get(row["event_id"], {})} for row in register.to_dicts()], schema=tariff_register.SCHEMA
+    )
+    problems = sorted(_check(_register_warehouse(events), "tariff_event_scope_has_evidence"))
+    assert problems == [
+        f"2025-04-02-eo14257-reciprocal (line {line_of['2025-04-02-eo14257-reciprocal']}): partner scope all has no scope_evidence (the quoted clause)",
+        f"2025-08-06-eo14329-india (line {line_of['2025-08-06-eo14329-india']}): partner scope listed has no scope_evidence (the quoted clause) and scope_source (file or URL)",
+    ]
+    [check] = [c for c in checks() if c.name == "tariff_event_scope_has_evidence"]
+    assert check.blocking and check.asset == "core.dim_tariff_event"
 
 
 def test_feed_uniqueness_check_reads_staging():

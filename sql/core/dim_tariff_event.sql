@@ -66,10 +66,13 @@ SELECT
     partner_scope,
     partners,
     excluded_partners,
+    scope_evidence,
+    scope_source,
     affected_countries,
     sectors,
     rate_before_pct,
     rate_after_pct,
+    rate_threatened_pct,
     fr_document_number,
     feed_document_number IS NOT NULL AS fr_in_feed,
     feed_published_on AS fr_publication_date,
@@ -109,10 +112,13 @@ COMMENT ON COLUMN core.dim_tariff_event.action IS 'impose, increase, decrease, p
 COMMENT ON COLUMN core.dim_tariff_event.partner_scope IS 'all (every partner less excluded_partners) or listed (only partners); core.bridge_tariff_event_country has one row per country.';
 COMMENT ON COLUMN core.dim_tariff_event.partners IS 'ISO 3166 alpha-3 codes of the partners concerned when partner_scope is listed (the EU as its 27 member states); empty for all.';
 COMMENT ON COLUMN core.dim_tariff_event.excluded_partners IS 'ISO 3166 alpha-3 codes exempted from a partner_scope all event.';
+COMMENT ON COLUMN core.dim_tariff_event.scope_evidence IS 'The clause(s) of the order that set partners and exemptions, quoted verbatim (several separated by " […] "), for example EO 14257 sec. 3(e) for Canada and Mexico. Quoted from the order''s stored text where there is one, else from the fact table EVENTS_FACTS.md (then scope_source says so): the evidence is the quote, not the register''s reading of it.';
+COMMENT ON COLUMN core.dim_tariff_event.scope_source IS 'Where each quote of scope_evidence is, in the same order, separated by "; ": a file under ../shared/sources (tariffs/whitehouse/<order>.md = the order''s own text; tariffs/EVENTS_FACTS.md = a secondary fact table, used where no order text is stored).';
 COMMENT ON COLUMN core.dim_tariff_event.affected_countries IS 'How many countries the event concerns, as core.bridge_tariff_event_country lists them: the distinct listed partners, or for partner_scope all every country of core.dim_country less the excluded partners.';
 COMMENT ON COLUMN core.dim_tariff_event.sectors IS 'snake_case sector labels (all, autos, steel, aluminum, ...).';
-COMMENT ON COLUMN core.dim_tariff_event.rate_before_pct IS 'Additional ad valorem duty of the measure before the event, percent; NULL when not a single number.';
+COMMENT ON COLUMN core.dim_tariff_event.rate_before_pct IS 'Additional ad valorem duty of the measure in force before the event, percent (not a threatened rate: see rate_threatened_pct); NULL when not a single number.';
 COMMENT ON COLUMN core.dim_tariff_event.rate_after_pct IS 'Additional ad valorem duty of the measure after the event, percent; NULL when not a single number.';
+COMMENT ON COLUMN core.dim_tariff_event.rate_threatened_pct IS 'A rate only threatened (by letter or announcement) and never in force, percent; NULL otherwise. rate_before_pct and rate_after_pct are rates in force: the 2025-07-22 U.S.-Japan deal went from 10 (in force) to 15, with 25 threatened by the 2025-07-07 letter, so it lowered Japan''s rate by 5 points, not 10.';
 COMMENT ON COLUMN core.dim_tariff_event.fr_document_number IS 'Federal Register document the event rests on, as the register gives it; NULL for announcements, deals and rulings without one.';
 COMMENT ON COLUMN core.dim_tariff_event.fr_in_feed IS 'True when the Federal Register feed (core.fct_federal_register_documents, staging.federal_register) holds fr_document_number.';
 COMMENT ON COLUMN core.dim_tariff_event.fr_publication_date IS 'Publication date of that document in the feed (the one published on the register''s date when the number was reused, else the earliest); NULL when not in the feed.';

@@ -1,5 +1,5 @@
 -- question: Which TIC files (source and vintage) does the warehouse hold, what did each print, and what were the holdings as published on or before a given date?
--- depends_on: core.fct_treasury_holdings, core.fct_holdings_aggregates, core.treasury_holdings
+-- depends_on: core.fct_treasury_holdings, core.fct_holdings_aggregates, core.treasury_holdings, core.tic_method_breaks
 
 -- This model builds one table and two table macros, all persisted in the published tlw.duckdb:
 --
@@ -40,7 +40,10 @@ COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as
 -- of the same (old) series. A break month is one where the file prints a comparison column, or
 -- where its series label differs from the previous label printed (Series XIII from 2011-12 has no
 -- comparison column). If X has no comparison figure at a break inside the window the change is
--- NULL (unknown), never a jump. chg_pct = chg / v(M-k) x 100 (v(M-k) is in the old series when a
+-- NULL (unknown), never a jump. A method break of core.tic_method_breaks inside the window
+-- (M-k < break_month <= M, for every holder or for the holders it lists) makes the change NULL
+-- too, since TIC prints no comparison figure for it: method_break_month names the latest one.
+-- chg_pct = chg / v(M-k) x 100 (v(M-k) is in the old series when a
 -- break is bridged, the same series the chained change starts from). Changes are rounded to 3
 -- decimals (USD million precision, the finest any TIC file prints) to drop binary noise.
 CREATE OR REPLACE MACRO core.treasury_holdings_change(k) AS TABLE
@@ -106,20 +109,29 @@ shifts AS (
       ON cmp.holder = p.holder AND cmp.source = p.source AND cmp.vintage = p.vintage AND cmp.ref_month = br.ref_month
     GROUP BY ALL
 ),
+method_breaks AS (
+    SELECT c.holder, c.ref_month, max(mb.break_month) AS method_break_month
+    FROM chosen c
+    JOIN core.tic_method_breaks mb
+      ON mb.break_month > c.base_month AND mb.break_month <= c.ref_month
+     AND (mb.applies_to = 'all' OR list_contains(mb.holders, c.holder))
+    GROUP BY ALL
+),
 changes AS (
     SELECT c.*, coalesce(s.breaks, 0) AS series_breaks, coalesce(s.bridged, 0) AS series_breaks_bridged,
-           s.first_break,
-           CASE WHEN coalesce(s.breaks, 0) = coalesce(s.bridged, 0)
+           s.first_break, mb.method_break_month,
+           CASE WHEN coalesce(s.breaks, 0) = coalesce(s.bridged, 0) AND mb.method_break_month IS NULL
                 THEN round(c.value_usd_bn - c.base_value_usd_bn - coalesce(s.shift_usd_bn, 0), 3) END AS chg_usd_bn
     FROM chosen c
     LEFT JOIN shifts s USING (holder, ref_month)
+    LEFT JOIN method_breaks mb USING (holder, ref_month)
 )
 SELECT holder, ref_month, base_month, value_usd_bn, base_value_usd_bn, chg_usd_bn,
        CASE WHEN base_value_usd_bn <> 0 THEN 100 * chg_usd_bn / base_value_usd_bn END AS chg_pct,
-       series_breaks, series_breaks_bridged, first_break, source, vintage, raw_sha256
+       series_breaks, series_breaks_bridged, first_break, method_break_month, source, vintage, raw_sha256
 FROM changes;
 
-COMMENT ON MACRO TABLE core.treasury_holdings_change IS 'k-month change in Treasury holdings per holder and ref_month, computed inside the newest single TIC file printing both months (no jump between files or vintages), with series breaks bridged by the comparison figure TIC prints (chg = v(M) - v(M-k) - sum of new(b) - old(b) over breaks b in the window; NULL when a break has no comparison figure). Columns: holder (ISO3 country code, or aggregate label such as grand_total from core.fct_holdings_aggregates), ref_month, base_month (= ref_month - k months), value_usd_bn and base_value_usd_bn (as printed in that file, USD bn), chg_usd_bn (USD bn, 3 decimals), chg_pct (chg / base x 100), series_breaks, series_breaks_bridged, first_break, source, vintage, raw_sha256 of the file. Usage: SELECT * FROM core.treasury_holdings_change(3) WHERE holder = ''JPN''.';
+COMMENT ON MACRO TABLE core.treasury_holdings_change IS 'k-month change in Treasury holdings per holder and ref_month, computed inside the newest single TIC file printing both months (no jump between files or vintages), with series breaks bridged by the comparison figure TIC prints (chg = v(M) - v(M-k) - sum of new(b) - old(b) over breaks b in the window; NULL when a break has no comparison figure, or when a method break of core.tic_method_breaks lies in the window). Columns: holder (ISO3 country code, or aggregate label such as grand_total from core.fct_holdings_aggregates), ref_month, base_month (= ref_month - k months), value_usd_bn and base_value_usd_bn (as printed in that file, USD bn), chg_usd_bn (USD bn, 3 decimals), chg_pct (chg / base x 100), series_breaks, series_breaks_bridged, first_break, method_break_month (latest core.tic_method_breaks month inside the window, which makes chg NULL), source, vintage, raw_sha256 of the file. Usage: SELECT * FROM core.treasury_holdings_change(3) WHERE holder = ''JPN''.';
 
 CREATE OR REPLACE TABLE core.holdings_vintages AS
 WITH files AS (

@@ -1,5 +1,5 @@
 -- question: Did country X sell U.S. Treasuries in month M (for example "Japan dumped Treasuries in March 2025"), what do the official figures say, and how sure can one be?
--- depends_on: core.treasury_holdings, core.holdings_vintages, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.weekly_signals
+-- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.weekly_signals
 
 -- One row per holder (iso3) and month of core.treasury_holdings.
 --
@@ -18,6 +18,10 @@
 --      losses with no sale, a rise can hide sales.
 --   3. Otherwise (no previous month-end figure in the same file and series: first month, gap, a
 --      value under $50 million, or a series break TIC prints no comparison figure for) -> undetermined.
+--      A TIC method break (core.tic_method_breaks: 2011-09 Form SLT for every holder, 2012-01 the
+--      United Kingdom without the Channel Islands and Isle of Man) also leaves the change unknown:
+--      the verdict is undetermined and the evidence says which break and quotes its footnote, so
+--      the United Kingdom's printed -63.7 bn in September 2011 is not called a fall.
 -- is_reduction = verdict IN ('net_seller', 'holdings_fell').
 -- custody_caveat = the holder is a custody centre (core.dim_country.is_custody_center).
 -- evidence = a sentence a journalist can quote: the figures, the official file (name, vintage,
@@ -30,8 +34,12 @@ WITH holdings AS (
 ),
 change AS (
     SELECT holder AS iso3, ref_month, base_month, value_usd_bn, base_value_usd_bn, chg_usd_bn, chg_pct,
-           series_breaks, series_breaks_bridged, source, vintage, raw_sha256
+           series_breaks, series_breaks_bridged, method_break_month, source, vintage, raw_sha256
     FROM core.treasury_holdings_change(1)
+),
+method_breaks AS (
+    SELECT break_month, applies_to, holders, what_changed, footnote, footnote_text, source_file
+    FROM core.tic_method_breaks
 ),
 flows AS (
     SELECT DISTINCT ON (iso3, ref_month)
@@ -46,11 +54,14 @@ joined AS (
            coalesce(dc.is_custody_center, FALSE) AS custody_caveat,
            c.base_month, c.value_usd_bn AS change_value_usd_bn, c.base_value_usd_bn,
            coalesce(c.series_breaks_bridged, 0) AS series_breaks_bridged,
+           c.method_break_month, mb.what_changed AS method_break_what, mb.footnote AS method_break_footnote,
+           mb.footnote_text AS method_break_footnote_text, mb.source_file AS method_break_file,
            h.source AS holdings_source, h.vintage AS holdings_vintage, h.raw_sha256 AS holdings_raw_sha256,
            c.source AS change_source, c.vintage AS change_vintage, c.raw_sha256 AS change_raw_sha256,
            f.vintage AS flows_vintage, f.raw_sha256 AS flows_raw_sha256
     FROM holdings h
     LEFT JOIN change c ON c.iso3 = h.iso3 AND c.ref_month = h.ref_month
+    LEFT JOIN method_breaks mb ON mb.break_month = c.method_break_month
     LEFT JOIN flows f ON f.iso3 = h.iso3 AND f.ref_month = h.ref_month
     LEFT JOIN core.dim_country dc ON dc.iso3 = h.iso3
 ),
@@ -123,7 +134,7 @@ sentences AS (
 SELECT iso3, country_name, ref_month, holdings_usd_bn, chg_1m_usd_bn, chg_1m_pct,
        net_sales_usd_bn, valuation_change_usd_bn, verdict,
        verdict IN ('net_seller', 'holdings_fell') AS is_reduction,
-       custody_caveat,
+       custody_caveat, method_break_month,
        concat_ws(' ',
            CASE WHEN verdict IN ('net_seller', 'net_buyer', 'no_net_flow') THEN flows_sentence END,
            holdings_sentence,
@@ -137,8 +148,15 @@ SELECT iso3, country_name, ref_month, holdings_usd_bn, chg_1m_usd_bn, chg_1m_pct
                WHEN 'holdings_fell' THEN 'holdings fell in ' || month_label || '.'
                WHEN 'holdings_rose' THEN 'holdings rose in ' || month_label || ': not a reduction.'
                WHEN 'holdings_unchanged' THEN 'holdings unchanged in ' || month_label || ': not a reduction.'
-               ELSE 'undetermined: no figure for the previous month end in the same file and series to compare with (first month, gap, value under $50 million, or a series break without a comparison figure) and no TIC net transaction figures for '
-                    || month_label || '.' END,
+               ELSE CASE WHEN method_break_month IS NOT NULL
+                         THEN 'undetermined: TIC changed what it measures in ' || strftime(method_break_month, '%B %Y')
+                              || ', so the figures before and after are not comparable and the printed change is neither a fall nor a rise. '
+                              || method_break_what || ' (' || method_break_file || ' footnote ' || method_break_footnote
+                              || ': "' || method_break_footnote_text || '")'
+                              || CASE WHEN net_sales_usd_bn IS NULL THEN ' No TIC net transaction figures for ' || month_label || '.' ELSE '' END
+                         ELSE 'undetermined: no figure for the previous month end in the same file and series to compare with (first month, gap, value under $50 million, or a series break without a comparison figure) and no TIC net transaction figures for '
+                              || month_label || '.' END
+               END,
            CASE WHEN verdict IN ('holdings_fell', 'holdings_rose', 'holdings_unchanged')
                 THEN 'No TIC Table 3 net transaction figures for this month are in the warehouse, and holdings also move with bond prices, so this change alone does not show buying or selling.' END,
            CASE WHEN custody_caveat
@@ -162,6 +180,7 @@ COMMENT ON COLUMN marts.claim_checks.valuation_change_usd_bn IS 'Change in the v
 COMMENT ON COLUMN marts.claim_checks.verdict IS 'Rule: if Table 3 net sales exist, net_seller (> 0), net_buyer (< 0) or no_net_flow (= 0); else by chg_1m_usd_bn: holdings_fell (< 0), holdings_rose (> 0), holdings_unchanged (= 0), with the caveat that price moves can explain a change in holdings; else undetermined. Weekly: custody_fell / custody_rose / custody_unchanged (H.4.1 custody change) or undetermined; net_seller / net_buyer / no_net_flow (MOF weekly net acquisition of foreign bonds); cannot_tell_monthly_only (a week asked of monthly TIC data).';
 COMMENT ON COLUMN marts.claim_checks.is_reduction IS 'True when verdict is net_seller, holdings_fell or (weekly) custody_fell (the data support "reduced" in that sense: for MOF weekly, foreign bonds, not Treasuries alone); false otherwise, including undetermined and cannot_tell_monthly_only.';
 COMMENT ON COLUMN marts.claim_checks.custody_caveat IS 'True when the holder is a custody centre (core.dim_country.is_custody_center): TIC records where securities are held, not who owns them, so a change need not be that country''s own buying or selling.';
+COMMENT ON COLUMN marts.claim_checks.method_break_month IS 'The month of a TIC method break (core.tic_method_breaks) between the previous month end and ref_month for this holder, else NULL. When set, chg_1m_usd_bn is NULL and, without Table 3 flows, the verdict is undetermined with the break and its footnote quoted in evidence: the United Kingdom''s printed fall of 63.7 bn in September 2011 is the switch to Form SLT, not selling.';
 COMMENT ON COLUMN marts.claim_checks.evidence IS 'Quotable text: the net transactions (when Table 3 has them) and the holdings movement with their amounts in billions of dollars, each citing the official file (name, vintage, first 12 hex digits of the sha256 of the archived body), then the verdict and the caveats that apply (price moves without flow data, custody centre).';
 COMMENT ON COLUMN marts.claim_checks.holdings_source IS 'TIC source of holdings_usd_bn: tic_mfh_history (mfhhis01.txt), tic_table5 (slt_table5.txt) or tic_table3 (slt_table3.txt).';
 COMMENT ON COLUMN marts.claim_checks.holdings_vintage IS 'Vintage of holdings_usd_bn: publication date printed in the file, else the fetch date.';

@@ -1,5 +1,5 @@
 -- question: How much leverage does each foreign holder have over the U.S. Treasury market each month (its holdings against all foreign holdings, the debt held by the public and its own reserves), and is it selling?
--- depends_on: core.treasury_holdings, core.holdings_vintages, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.reserves, core.fct_treasury_flows, core.dim_country
+-- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.reserves, core.fct_treasury_flows, core.dim_country
 
 -- One row per holder (iso3) and month of core.treasury_holdings (the latest vintage of each figure).
 -- Rules, each repeated in the column comments:
@@ -14,7 +14,10 @@
 --   without that measure is NULL, not filled from the other one.
 -- * chg_*: core.treasury_holdings_change(k): inside the newest single file printing both months,
 --   series breaks bridged by TIC's comparison figures, NULL when a break cannot be bridged (see
---   sql/core/holdings_vintages.sql). They can differ from differences of holdings_usd_bn when the
+--   sql/core/holdings_vintages.sql), and NULL across a method break of core.tic_method_breaks
+--   (2011-09 Form SLT, 2012-01 United Kingdom without the Channel Islands): method_break_month
+--   names it for the 1-month change, and since the change is unknown the streak and the z-score
+--   skip it too. They can differ from differences of holdings_usd_bn when the
 --   two months come from different files.
 -- * selling_streak_months: consecutive months up to this one with chg_1m_usd_bn < 0; 0 when this
 --   month's change is >= 0; NULL when it is unknown (an unknown month also ends a streak).
@@ -60,7 +63,7 @@ flows AS (
     FROM core.fct_treasury_flows
     ORDER BY iso3, ref_month, vintage DESC
 ),
-chg1 AS (SELECT holder AS iso3, ref_month, chg_usd_bn, chg_pct FROM core.treasury_holdings_change(1)),
+chg1 AS (SELECT holder AS iso3, ref_month, chg_usd_bn, chg_pct, method_break_month FROM core.treasury_holdings_change(1)),
 chg3 AS (SELECT holder AS iso3, ref_month, chg_usd_bn FROM core.treasury_holdings_change(3)),
 chg12 AS (SELECT holder AS iso3, ref_month, chg_usd_bn FROM core.treasury_holdings_change(12)),
 joined AS (
@@ -74,6 +77,7 @@ joined AS (
            c3.chg_usd_bn AS chg_3m_usd_bn,
            c12.chg_usd_bn AS chg_12m_usd_bn,
            c1.chg_pct AS chg_1m_pct,
+           c1.method_break_month,
            f.net_sales_usd_bn,
            f.lt_valuation_change_usd_bn AS valuation_change_usd_bn,
            coalesce(dc.is_custody_center, FALSE) AS is_custody_center
@@ -114,7 +118,7 @@ SELECT iso3, ref_month, holdings_usd_bn,
             THEN rank() OVER (PARTITION BY ref_month ORDER BY holdings_usd_bn DESC NULLS LAST) END AS rank_by_holdings,
        share_of_foreign_pct, share_of_public_debt_pct,
        reserves_usd_bn, reserves_measure, holdings_to_reserves,
-       chg_1m_usd_bn, chg_3m_usd_bn, chg_12m_usd_bn, chg_1m_pct,
+       chg_1m_usd_bn, chg_3m_usd_bn, chg_12m_usd_bn, chg_1m_pct, method_break_month,
        net_sales_usd_bn, valuation_change_usd_bn,
        CASE WHEN chg_1m_usd_bn IS NULL THEN NULL
             WHEN chg_1m_usd_bn < 0 THEN falls_in_group
@@ -137,10 +141,11 @@ COMMENT ON COLUMN marts.leverage_monthly.share_of_public_debt_pct IS 'holdings_u
 COMMENT ON COLUMN marts.leverage_monthly.reserves_usd_bn IS 'Holder''s official reserve assets at month end, billions of U.S. dollars (core.reserves.total_reserves_usd_mn / 1000, newest vintage) in the measure named by reserves_measure. One measure per holder: total_incl_gold where the holder has it (Japan, MOF), else total_excl_gold (FRED / IMF IFS). NULL for a month without that measure (never filled from the other measure).';
 COMMENT ON COLUMN marts.leverage_monthly.reserves_measure IS 'What reserves_usd_bn measures: total_incl_gold (Japan MOF historical.csv, including gold) or total_excl_gold (FRED TRESEG..M052N series, excluding gold); NULL when reserves_usd_bn is NULL.';
 COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserves IS 'holdings_usd_bn / reserves_usd_bn, a ratio (no unit): 0.889 = Treasuries held equal 88.9% of reserves (custody holdings are not necessarily the reserve holder''s). Japan 2025-03 = 1130.8 / 1272.511 = 0.889. NULL without reserves that month.';
-COMMENT ON COLUMN marts.leverage_monthly.chg_1m_usd_bn IS 'Change in holdings from the previous month end, billions of U.S. dollars: v(M) - v(M-1) inside the newest single TIC file printing both months, with a series break in the month bridged by the old-series comparison figure (= old(M) - v(M-1)); NULL when the previous month is missing or the break cannot be bridged. See core.treasury_holdings_change.';
+COMMENT ON COLUMN marts.leverage_monthly.chg_1m_usd_bn IS 'Change in holdings from the previous month end, billions of U.S. dollars: v(M) - v(M-1) inside the newest single TIC file printing both months, with a series break in the month bridged by the old-series comparison figure (= old(M) - v(M-1)); NULL when the previous month is missing, the break cannot be bridged, or a TIC method break lies between the two months (method_break_month). See core.treasury_holdings_change.';
 COMMENT ON COLUMN marts.leverage_monthly.chg_3m_usd_bn IS 'Change in holdings over 3 months (M-3 to M), billions of U.S. dollars, same within-file and break rule as chg_1m_usd_bn (each break in the window removed as new(b) - old(b)).';
 COMMENT ON COLUMN marts.leverage_monthly.chg_12m_usd_bn IS 'Change in holdings over 12 months (M-12 to M), billions of U.S. dollars, same within-file and break rule as chg_1m_usd_bn.';
 COMMENT ON COLUMN marts.leverage_monthly.chg_1m_pct IS 'chg_1m_usd_bn / holdings at M-1 in the same file and series x 100, percent.';
+COMMENT ON COLUMN marts.leverage_monthly.method_break_month IS 'The month of a TIC method break (core.tic_method_breaks) between the previous month end and this one for this holder, when there is one: chg_1m_usd_bn is then NULL (not a fall or a rise: the two months measure different things), the selling streak ends and the z-scores skip the month. United Kingdom 2011-09 (Form SLT; -63.7 bn as printed) and 2012-01 (Channel Islands and Isle of Man no longer included). chg_3m_usd_bn and chg_12m_usd_bn are NULL whenever such a break lies in their longer windows, even where this column is NULL.';
 COMMENT ON COLUMN marts.leverage_monthly.net_sales_usd_bn IS 'Net sales of U.S. Treasuries during the month, billions of U.S. dollars, from TIC Table 3 (core.fct_treasury_flows, newest vintage): positive = sold more than bought. NULL where Table 3 has no row for the holder and month.';
 COMMENT ON COLUMN marts.leverage_monthly.valuation_change_usd_bn IS 'Change in the value of long-term Treasury holdings during the month from prices and other non-transaction changes, billions of U.S. dollars (Table 3 for_lt_treas_valchg / 1000, long-term securities only); NULL where Table 3 has no row.';
 COMMENT ON COLUMN marts.leverage_monthly.selling_streak_months IS 'Consecutive months up to and including this one in which holdings fell (chg_1m_usd_bn < 0), count; 0 when this month''s change is >= 0; NULL when this month''s change is unknown (an unknown month also ends a streak).';

@@ -14,9 +14,12 @@ CREATE TABLE IF NOT EXISTS staging.tariff_register (
     partner_scope VARCHAR,
     partners VARCHAR[],
     excluded_partners VARCHAR[],
+    scope_evidence VARCHAR,
+    scope_source VARCHAR,
     sectors VARCHAR[],
     rate_before_pct DOUBLE,
     rate_after_pct DOUBLE,
+    rate_threatened_pct DOUBLE,
     fr_document_number VARCHAR,
     event_source_url VARCHAR,
     notes VARCHAR,
@@ -25,3 +28,8 @@ CREATE TABLE IF NOT EXISTS staging.tariff_register (
     source_url VARCHAR,
     fetched_at TIMESTAMPTZ
 );
+-- A working copy made before these columns existed gets them here (the table is replaced whole on
+-- the next load, so no row is left without them).
+ALTER TABLE staging.tariff_register ADD COLUMN IF NOT EXISTS scope_evidence VARCHAR;
+ALTER TABLE staging.tariff_register ADD COLUMN IF NOT EXISTS scope_source VARCHAR;
+ALTER TABLE staging.tariff_register ADD COLUMN IF NOT EXISTS rate_threatened_pct DOUBLE;
