@@ -40,7 +40,9 @@ VERDICTS = {"net_seller", "net_buyer", "no_net_flow", "holdings_fell", "holdings
 LEVERAGE_COLUMNS = [
     ("iso3", "VARCHAR"), ("ref_month", "DATE"), ("holdings_usd_bn", "DOUBLE"), ("rank_by_holdings", "BIGINT"),
     ("share_of_foreign_pct", "DOUBLE"), ("share_of_public_debt_pct", "DOUBLE"), ("reserves_usd_bn", "DOUBLE"),
-    ("reserves_measure", "VARCHAR"), ("holdings_to_reserves", "DOUBLE"), ("chg_1m_usd_bn", "DOUBLE"),
+    ("reserves_measure", "VARCHAR"), ("holdings_to_reserves", "DOUBLE"), ("reserve_securities_usd_bn", "DOUBLE"),
+    ("holdings_to_reserve_securities", "DOUBLE"), ("reserves_ex_gold_usd_bn", "DOUBLE"),
+    ("holdings_to_reserves_ex_gold", "DOUBLE"), ("chg_1m_usd_bn", "DOUBLE"),
     ("chg_3m_usd_bn", "DOUBLE"), ("chg_12m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"), ("method_break_month", "DATE"),
     ("net_sales_usd_bn", "DOUBLE"), ("valuation_change_usd_bn", "DOUBLE"), ("selling_streak_months", "INTEGER"),
     ("chg_1m_zscore_36m", "DOUBLE"), ("chg_1m_pct_zscore_36m", "DOUBLE"), ("is_custody_center", "BOOLEAN"),
@@ -239,6 +241,37 @@ def test_reserves_one_measure_per_holder_and_a_missing_month(fixture_wh):
     # Japan 2026-03: no reserves anywhere.
     assert lev(fixture_wh, "JPN", "2026-03-01", "reserves_usd_bn, holdings_to_reserves") == (None, None)
     assert lev(fixture_wh, "JPN", "2026-02-01", "holdings_to_reserves")[0] == pytest.approx(1239.3 / 1410.699)
+
+
+def test_reserve_ratios_say_what_they_compare(fixture_wh):
+    # Japan 2025-03, MOF: total 1272.511 incl. gold 84.728, securities 943.25 (any issuer).
+    ratio, securities, to_securities, ex_gold, to_ex_gold = lev(
+        fixture_wh, "JPN", "2025-03-01",
+        "holdings_to_reserves, reserve_securities_usd_bn, holdings_to_reserve_securities, reserves_ex_gold_usd_bn, holdings_to_reserves_ex_gold")
+    assert securities == pytest.approx(943.25) and ex_gold == pytest.approx(1272.511 - 84.728)
+    assert to_securities == pytest.approx(1130.8 / 943.25) and round(to_securities, 3) == 1.199
+    assert to_ex_gold == pytest.approx(1130.8 / 1187.783) and round(to_ex_gold, 3) == 0.952
+    # The naive reading of 0.889 ("89% of Japan's reserves are Treasuries") is impossible: the
+    # whole securities portfolio is only 74% of the reserves, and TIC counts more than all of it.
+    assert round(ratio, 3) == 0.889 and securities / 1272.511 < ratio and to_securities > 1
+    # China (FRED): no components, and its total already excludes gold.
+    assert lev(fixture_wh, "CHN", "2025-03-01", "reserve_securities_usd_bn, holdings_to_reserve_securities, reserves_ex_gold_usd_bn, holdings_to_reserves_ex_gold") == (
+        None, None, pytest.approx(3240.0), pytest.approx(765.4 / 3240.0))
+    # Japan 2025-05: MOF has no month; FRED's ex-gold figure is not swapped in.
+    assert lev(fixture_wh, "JPN", "2025-05-01", "reserve_securities_usd_bn, reserves_ex_gold_usd_bn") == (None, None)
+
+
+def test_interventions_in_dollars_say_which_rate(fixture_wh):
+    rows = query(fixture_wh, """SELECT intervention_date, amount_jpy_bn, amount_usd_bn, jpy_per_usd, usd_rate_date, usd_rate_basis
+                                FROM core.fct_fx_interventions WHERE intervention_date >= '2022-01-01' ORDER BY intervention_date""")
+    assert rows == [
+        (date(2022, 9, 22), 2838.2, pytest.approx(round(2838.2 / 142.16, 3)), 142.16, date(2022, 9, 22), "same_day"),
+        (date(2022, 10, 21), 5620.2, pytest.approx(38.402), 146.35, date(2022, 10, 21), "same_day"),
+        # Monday 2022-10-24 has no DEXJPUS in the fixture: Friday's rate, and the row says so.
+        (date(2022, 10, 24), 729.6, pytest.approx(round(729.6 / 146.35, 3)), 146.35, date(2022, 10, 21), "earlier_day"),
+    ]
+    # No rate within 7 days (1991): no dollar figure, rather than a stale rate.
+    assert query(fixture_wh, "SELECT count(*) FROM core.fct_fx_interventions WHERE intervention_date < '2022-01-01' AND (amount_usd_bn IS NOT NULL OR usd_rate_basis IS NOT NULL)") == [(0,)]
 
 
 def test_changes_stay_inside_one_file(fixture_wh):

@@ -117,7 +117,7 @@ def test_holders_chart_has_the_largest_holders_and_every_tariff_event(report):
     hovers = [html.unescape(text.replace("<br>", " ")) for t in data if t.get("mode") == "markers" for text in t["text"]]
     home = report.parent.parent
     titles = published_rows(home, "SELECT title FROM core.dim_tariff_event")
-    assert len(hovers) == len(titles) == 69
+    assert len(hovers) == len(titles) == 73
     for (title,) in titles:
         assert any(title in h for h in hovers), title
     assert "Letter to Japan: 25% reciprocal tariff from 2025-08-01" in " ".join(hovers)

@@ -12,6 +12,13 @@
 -- * reserves: one measure per holder, never mixed over time: total_incl_gold (MOF, with gold) for a
 --   holder that has it (Japan), total_excl_gold (FRED / IMF IFS) for every other holder; a month
 --   without that measure is NULL, not filled from the other one.
+-- * holdings_to_reserves compares TIC holdings of ALL residents of the country (banks, funds,
+--   custodians for others, the official sector) with the official reserves: it is not the share
+--   of the reserves held in Treasuries. holdings_to_reserve_securities divides by the securities
+--   component of the reserves (MOF, Japan only): above 1 (Japan 2025-03: 1130.8 / 943.25 = 1.20)
+--   it shows that TIC counts more than the reserve holder's own Treasuries. holdings_to_reserves_ex_gold
+--   divides by the reserves without gold (Japan: MOF total less MOF gold; others: the FRED total,
+--   which already excludes gold), the one ratio comparable across holders.
 -- * chg_*: core.treasury_holdings_change(k): inside the newest single file printing both months,
 --   series breaks bridged by TIC's comparison figures, NULL when a break cannot be bridged (see
 --   sql/core/holdings_vintages.sql), and NULL across a method break of core.tic_method_breaks
@@ -54,7 +61,11 @@ reserve_measure AS (
     GROUP BY iso3
 ),
 reserves AS (
-    SELECT r.iso3, r.ref_month, r.total_reserves_usd_mn / 1000.0 AS reserves_usd_bn, r.measure
+    SELECT r.iso3, r.ref_month, r.total_reserves_usd_mn / 1000.0 AS reserves_usd_bn, r.measure,
+           r.securities_usd_mn / 1000.0 AS reserve_securities_usd_bn,
+           -- comparable with the other holders' FRED totals, which exclude gold
+           CASE r.measure WHEN 'total_incl_gold' THEN (r.total_reserves_usd_mn - r.gold_usd_mn) / 1000.0
+                          ELSE r.total_reserves_usd_mn / 1000.0 END AS reserves_ex_gold_usd_bn
     FROM core.reserves r
     JOIN reserve_measure m ON m.iso3 = r.iso3 AND m.measure = r.measure
 ),
@@ -73,6 +84,10 @@ joined AS (
            r.reserves_usd_bn,
            CASE WHEN r.reserves_usd_bn IS NOT NULL THEN r.measure END AS reserves_measure,
            h.holdings_usd_bn / r.reserves_usd_bn AS holdings_to_reserves,
+           r.reserve_securities_usd_bn,
+           h.holdings_usd_bn / r.reserve_securities_usd_bn AS holdings_to_reserve_securities,
+           r.reserves_ex_gold_usd_bn,
+           h.holdings_usd_bn / r.reserves_ex_gold_usd_bn AS holdings_to_reserves_ex_gold,
            c1.chg_usd_bn AS chg_1m_usd_bn,
            c3.chg_usd_bn AS chg_3m_usd_bn,
            c12.chg_usd_bn AS chg_12m_usd_bn,
@@ -118,6 +133,7 @@ SELECT iso3, ref_month, holdings_usd_bn,
             THEN rank() OVER (PARTITION BY ref_month ORDER BY holdings_usd_bn DESC NULLS LAST) END AS rank_by_holdings,
        share_of_foreign_pct, share_of_public_debt_pct,
        reserves_usd_bn, reserves_measure, holdings_to_reserves,
+       reserve_securities_usd_bn, holdings_to_reserve_securities, reserves_ex_gold_usd_bn, holdings_to_reserves_ex_gold,
        chg_1m_usd_bn, chg_3m_usd_bn, chg_12m_usd_bn, chg_1m_pct, method_break_month,
        net_sales_usd_bn, valuation_change_usd_bn,
        CASE WHEN chg_1m_usd_bn IS NULL THEN NULL
@@ -140,7 +156,11 @@ COMMENT ON COLUMN marts.leverage_monthly.share_of_foreign_pct IS 'holdings_usd_b
 COMMENT ON COLUMN marts.leverage_monthly.share_of_public_debt_pct IS 'holdings_usd_bn / debt held by the public at month end x 100, percent (core.fct_public_debt.debt_held_by_public_usd_bn, the last Debt to the Penny record of the month). NULL when that record is not within the last 4 days of the month (month still running or not loaded) or before 2005-03 (no split published).';
 COMMENT ON COLUMN marts.leverage_monthly.reserves_usd_bn IS 'Holder''s official reserve assets at month end, billions of U.S. dollars (core.reserves.total_reserves_usd_mn / 1000, newest vintage) in the measure named by reserves_measure. One measure per holder: total_incl_gold where the holder has it (Japan, MOF), else total_excl_gold (FRED / IMF IFS). NULL for a month without that measure (never filled from the other measure).';
 COMMENT ON COLUMN marts.leverage_monthly.reserves_measure IS 'What reserves_usd_bn measures: total_incl_gold (Japan MOF historical.csv, including gold) or total_excl_gold (FRED TRESEG..M052N series, excluding gold); NULL when reserves_usd_bn is NULL.';
-COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserves IS 'holdings_usd_bn / reserves_usd_bn, a ratio (no unit): 0.889 = Treasuries held equal 88.9% of reserves (custody holdings are not necessarily the reserve holder''s). Japan 2025-03 = 1130.8 / 1272.511 = 0.889. NULL without reserves that month.';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserves IS 'holdings_usd_bn / reserves_usd_bn, a ratio (no unit): Treasuries held by ALL residents of the country as TIC counts them (private investors, banks, custodians holding for others, and the official sector) against the official reserve assets in reserves_measure. It is NOT the share of the reserves invested in Treasuries: Japan 2025-03 = 1130.8 / 1272.511 = 0.889, yet the MOF''s whole foreign securities portfolio, Treasuries or not, was 943.25 bn (reserve_securities_usd_bn), so official Treasuries were at most 0.741 of reserves. Japan''s reserves include gold, the others'' do not: compare holders with holdings_to_reserves_ex_gold. NULL without reserves that month.';
+COMMENT ON COLUMN marts.leverage_monthly.reserve_securities_usd_bn IS 'The securities component of the holder''s official foreign currency reserves, billions of U.S. dollars (MOF historical.csv "Securities", Japan only; every issuer and currency, not only U.S. Treasuries); NULL for holders whose reserves come from FRED, which publishes no components.';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserve_securities IS 'holdings_usd_bn / reserve_securities_usd_bn, a ratio: TIC Treasury holdings of all residents against the securities in the official reserves. Above 1 means TIC counts more Treasuries in the country than its reserve authority holds securities of any kind: Japan 2025-03 = 1130.8 / 943.25 = 1.199, so TIC-Japan cannot be read as the MOF''s Treasuries. NULL without the component (every holder but Japan).';
+COMMENT ON COLUMN marts.leverage_monthly.reserves_ex_gold_usd_bn IS 'Official reserve assets excluding gold, billions of U.S. dollars: for Japan the MOF total less MOF gold (same month and vintage as reserves_usd_bn: 2025-03 = 1272.511 - 84.728 = 1187.783), for the others the FRED / IMF IFS total, which already excludes gold. NULL without reserves.';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserves_ex_gold IS 'holdings_usd_bn / reserves_ex_gold_usd_bn, a ratio: the one holdings-to-reserves ratio comparable across holders (Japan''s MOF total includes gold, the FRED totals do not). Japan 2025-03 = 1130.8 / 1187.783 = 0.952. Like holdings_to_reserves it compares all residents'' Treasuries with official reserves, not a share of the reserves.';
 COMMENT ON COLUMN marts.leverage_monthly.chg_1m_usd_bn IS 'Change in holdings from the previous month end, billions of U.S. dollars: v(M) - v(M-1) inside the newest single TIC file printing both months, with a series break in the month bridged by the old-series comparison figure (= old(M) - v(M-1)); NULL when the previous month is missing, the break cannot be bridged, or a TIC method break lies between the two months (method_break_month). See core.treasury_holdings_change.';
 COMMENT ON COLUMN marts.leverage_monthly.chg_3m_usd_bn IS 'Change in holdings over 3 months (M-3 to M), billions of U.S. dollars, same within-file and break rule as chg_1m_usd_bn (each break in the window removed as new(b) - old(b)).';
 COMMENT ON COLUMN marts.leverage_monthly.chg_12m_usd_bn IS 'Change in holdings over 12 months (M-12 to M), billions of U.S. dollars, same within-file and break rule as chg_1m_usd_bn.';
