@@ -10,6 +10,7 @@ import time
 from email.utils import formatdate
 from urllib.parse import quote
 
+import httpcore
 import pytest
 
 from pipelines.config import Settings
@@ -528,3 +529,15 @@ def test_json_nested_too_deeply_is_an_error_naming_source_and_url(tmp_path):
     assert str(caught.value).startswith(f"[federal_register] {url}: nested too deeply to parse")
     (record,) = index_lines(settings)
     assert (settings.raw_dir / record["stored_path"]).read_bytes() == deep
+
+
+def test_the_proxy_comes_from_the_standard_variables_and_no_proxy_bypasses_it(monkeypatch):
+    from pipelines.http_wire import _proxy_for
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://ops:s%40cret@proxy.corp.example:3128")
+    monkeypatch.setenv("NO_PROXY", "fiscaldata.treasury.gov,localhost")
+    proxy = _proxy_for("https://www.federalregister.gov/api/v1/documents.json")
+    assert proxy is not None and proxy.url == httpcore.URL("http://proxy.corp.example:3128")
+    assert proxy.auth == (b"ops", b"s@cret"), "the credentials go in the Proxy-Authorization header, not the URL"
+    assert _proxy_for("https://api.fiscaldata.treasury.gov/services/api/x") is None
+    assert _proxy_for("http://localhost:8000/mirror/x") is None
