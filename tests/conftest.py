@@ -10,6 +10,8 @@ import pytest
 
 from pipelines.config import Settings
 
+pytest_plugins = ["tests.proxy_env"]  # the behind_proxy fixture
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_MIRROR = FIXTURES / "mirror"
 
