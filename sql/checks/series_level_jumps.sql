@@ -1,6 +1,6 @@
 -- asset: core.fct_reserves
 -- blocking: true
--- description: No FRED, reserves (MOF) or debt (Debt to the Penny) series changes level by a factor of 100 or more, either between two consecutive observations of its newest figures less than 400 days apart (growth over decades is real: China's reserves grew 1,000-fold since 1978) or between the newest and the previous copy of the same date: real amounts and exchange rates never move two orders of magnitude at once, a unit change (millions to billions mid-file made China's holdings/reserves 205.4 instead of 0.231) does, and a range check alone lets it through. Names the series, both dates and both values. Reads staging, so it guards every vintage loaded whatever was rebuilt; percentages (which can pass through zero) are left out, as are zero values (no ratio).
+-- description: No FRED, reserves (MOF) or debt (Debt to the Penny, MSPD totals) series changes level by a factor of 100 or more, either between two consecutive observations of its newest figures less than 400 days apart (growth over decades is real: China's reserves grew 1,000-fold since 1978) or between the newest and the previous copy of the same date: real amounts and exchange rates never move two orders of magnitude at once, a unit change (millions to billions mid-file made China's holdings/reserves 205.4 instead of 0.231) does, and a range check alone lets it through. Names the series, both dates and both values. Reads staging, so it guards every vintage loaded whatever was rebuilt; percentages (which can pass through zero) are left out, as are zero values (no ratio).
 WITH observations AS (
     SELECT 'fred' AS source, o.series_id AS series, o.obs_date, o.value, o.source_url, o.fetched_at
     FROM staging.fred o LEFT JOIN staging.fred_series s USING (series_id)
@@ -17,6 +17,11 @@ WITH observations AS (
                    FROM staging.debt_to_penny)
           ON tot_pub_debt_out_usd, debt_held_public_usd, intragov_hold_usd INTO NAME column_name VALUE value)
     WHERE value > 0
+    UNION ALL
+    -- MSPD: the two total lines (single security classes can be retired and fall to zero).
+    SELECT 'mspd', security_type_desc, record_date, total_usd_mil, source_url, fetched_at
+    FROM staging.mspd
+    WHERE security_type_desc IN ('Total Marketable', 'Total Public Debt Outstanding') AND total_usd_mil > 0
 ),
 copies AS (
     -- copy 1 is the newest figure for a date (the one the warehouse publishes), copy 2 the one before.
