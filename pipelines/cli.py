@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 
 from pipelines.config import REPO_ROOT, Settings
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from pipelines.refresh import RefreshBusy, record_refresh, run_refresh
-    from pipelines.warehouse import NoSpace
+    from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, record_refresh, run_refresh
+    from pipelines.warehouse import NoSpace, no_space_message
 
     if args.full_history:
         os.environ["TLW_FULL_HISTORY"] = "1"
@@ -31,6 +32,15 @@ def _refresh(args: argparse.Namespace) -> int:
     except NoSpace as exc:
         print(f"tlw refresh: {exc}", file=sys.stderr)
         record_refresh(settings, False, [str(exc)])
+        return 1
+    except Exception as exc:
+        if not any(marker in str(exc) for marker in DISK_FULL_MARKERS):
+            raise
+        # Dagster's own storage (SQLite) or DuckDB ran out of room outside a step.
+        message = no_space_message(settings.home, shutil.disk_usage(settings.home).free,
+                                   settings.build_db.stat().st_size if settings.build_db.exists() else 0)
+        print(f"tlw refresh: {message}", file=sys.stderr)
+        record_refresh(settings, False, [message])
         return 1
     record_refresh(settings, outcome.success, outcome.failures)
     for notice in outcome.notices:

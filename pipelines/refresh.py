@@ -28,6 +28,10 @@ from pipelines.recovery import (
 )
 
 
+# How DuckDB, SQLite and the OS say a write failed for want of space.
+DISK_FULL_MARKERS = ("No space left on device", "database or disk is full")
+
+
 class RefreshBusy(RuntimeError):
     pass
 
@@ -114,6 +118,16 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
         )
         outcome.ran = True
         _read_events(result, outcome)
+        from pipelines import warehouse
+
+        for failure in outcome.failures:
+            # The disk filled during the run (a staging load, Dagster's storage, the publish copy):
+            # the one cause worth saying, in the same line as the check before the run.
+            if warehouse.NO_SPACE in failure:
+                raise warehouse.NoSpace(failure[failure.index(warehouse.NO_SPACE):])
+            if any(marker in failure for marker in DISK_FULL_MARKERS):
+                needed = settings.build_db.stat().st_size if settings.build_db.exists() else 0
+                raise warehouse.NoSpace(warehouse.no_space_message(settings.home, shutil.disk_usage(settings.home).free, needed))
         outcome.success = result.success and not outcome.failures and "published_warehouse" in outcome.materialized
         outcome.seconds = time.monotonic() - started
         return outcome

@@ -343,8 +343,11 @@ def ensure_space(directory: Path, needed_bytes: int) -> None:
         raise NoSpace(no_space_message(directory, free, needed_bytes))
 
 
+NO_SPACE = "no space left on "
+
+
 def no_space_message(directory: Path, free: int, needed: int) -> str:
-    return f"no space left on {directory}: {free // 2**20} MB free, {max(1, -(-needed // 2**20))} MB needed"
+    return f"{NO_SPACE}{directory}: {free // 2**20} MB free, {max(1, -(-needed // 2**20))} MB needed"
 
 
 def remove_stale_temporaries(settings: Settings) -> list[Path]:

@@ -243,7 +243,7 @@ def small_disk(tmp_path):
     """A real small file system (tmpfs) for TLW_HOME; skipped where mounting is not allowed."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128m", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount
@@ -283,6 +283,28 @@ def test_full_disk_is_one_line_and_stale_publish_copies_are_cleaned(case, small_
         code, output, _ = run_cli("refresh")
     assert code == 0, output
     assert json.loads((home / "last_refresh.json").read_text())["success"] is True
+
+
+def test_disk_filling_during_the_refresh_is_one_line(case, small_disk):
+    """Room for the check before the run but not for the run itself: wherever the write fails
+    (a staging load, Dagster's storage, the publish copy), one line and the old warehouse."""
+    home = small_disk / "home"
+    shutil.copytree(case.home, home, symlinks=True)
+    published = sha256_file(home / "tlw.duckdb")
+    work = (home / "build" / "work.duckdb").stat().st_size
+    with open(home / "filler", "wb") as handle:
+        handle.write(b"\0" * (shutil.disk_usage(home).free - work - 64 * 1024))
+    case.edit(FRED_CHINA, lambda body: body.rstrip(b"\n") + b"\n2024-12-01,3350000.00\n")
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, home, case.mirror)
+        code, output, _ = run_cli("refresh")
+    assert code == 1, output
+    # Dagster's own log may show the step's error above; the summary says it once, in one line.
+    assert [line for line in output.splitlines() if line.startswith("tlw refresh: ")] == [
+        line for line in output.splitlines() if line.startswith(f"tlw refresh: no space left on {home}: ") and line.endswith(" MB needed")
+    ], output
+    assert "tlw refresh: no space left on" in output
+    assert sha256_file(home / "tlw.duckdb") == published
 
 
 def _new_fred_vintage(case: Case) -> None:
