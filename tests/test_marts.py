@@ -39,7 +39,8 @@ VERDICTS = {"net_seller", "net_buyer", "no_net_flow", "holdings_fell", "holdings
 
 LEVERAGE_COLUMNS = [
     ("iso3", "VARCHAR"), ("ref_month", "DATE"), ("holdings_usd_bn", "DOUBLE"), ("rank_by_holdings", "BIGINT"),
-    ("share_of_foreign_pct", "DOUBLE"), ("share_of_public_debt_pct", "DOUBLE"), ("reserves_usd_bn", "DOUBLE"),
+    ("share_of_foreign_pct", "DOUBLE"), ("share_of_public_debt_pct", "DOUBLE"), ("share_of_marketable_pct", "DOUBLE"),
+    ("reserves_usd_bn", "DOUBLE"),
     ("reserves_measure", "VARCHAR"), ("holdings_to_reserves", "DOUBLE"), ("reserve_securities_usd_bn", "DOUBLE"),
     ("holdings_to_reserve_securities", "DOUBLE"), ("reserves_ex_gold_usd_bn", "DOUBLE"),
     ("holdings_to_reserves_ex_gold", "DOUBLE"), ("chg_1m_usd_bn", "DOUBLE"),
@@ -230,6 +231,20 @@ def test_share_of_public_debt_needs_a_month_end_record(fixture_wh):
     assert lev(fixture_wh, "JPN", "2025-04-01", "share_of_public_debt_pct")[0] == pytest.approx(1134.5 / 28700.0 * 100)
     # The last 2025-05 record is 2025-05-20: not a month end, so no share.
     assert lev(fixture_wh, "JPN", "2025-05-01", "share_of_public_debt_pct") == (None,)
+
+
+def test_share_of_marketable_debt_beside_the_public_debt_share(fixture_wh):
+    # MSPD fixture: Total Marketable 28,616.96 bn at end-March 2025 (complete month).
+    marketable, public = lev(fixture_wh, "JPN", "2025-03-01", "share_of_marketable_pct, share_of_public_debt_pct")
+    assert marketable == pytest.approx(1130.8 / 28616.96 * 100) and public == pytest.approx(1130.8 / 28600.0 * 100)
+    assert lev(fixture_wh, "JPN", "2025-02-01", "share_of_marketable_pct")[0] == pytest.approx(1125.9 / 28470.026 * 100)
+    # April 2025: Debt to the Penny has a month end, MSPD has no month: NULL, not the other share.
+    assert lev(fixture_wh, "JPN", "2025-04-01", "share_of_marketable_pct, share_of_public_debt_pct") == (
+        None, pytest.approx(1134.5 / 28700.0 * 100))
+    # Only months the source calls complete are used.
+    assert query(fixture_wh, """SELECT count(*) FROM marts.leverage_monthly l
+                                LEFT JOIN core.fct_marketable_debt m USING (ref_month)
+                                WHERE l.share_of_marketable_pct IS NOT NULL AND NOT coalesce(m.month_complete, FALSE)""") == [(0,)]
 
 
 def test_reserves_one_measure_per_holder_and_a_missing_month(fixture_wh):

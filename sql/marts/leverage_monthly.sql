@@ -1,5 +1,5 @@
 -- question: How much leverage does each foreign holder have over the U.S. Treasury market each month (its holdings against all foreign holdings, the debt held by the public and its own reserves), and is it selling?
--- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.reserves, core.fct_treasury_flows, core.dim_country
+-- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.fct_marketable_debt, core.reserves, core.fct_treasury_flows, core.dim_country
 
 -- One row per holder (iso3) and month of core.treasury_holdings (the latest vintage of each figure).
 -- Rules, each repeated in the column comments:
@@ -9,6 +9,9 @@
 -- * share_of_public_debt_pct: debt held by the public at month end (core.fct_public_debt, last
 --   Debt to the Penny record of the month), used only when that record falls in the last 4 days of
 --   the month (a running or truncated month is not a month end: NULL).
+-- * share_of_marketable_pct: marketable Treasury securities outstanding at month end (MSPD table 1,
+--   core.fct_marketable_debt), only for a month the source says is complete, else NULL; kept beside
+--   share_of_public_debt_pct, never filled from it.
 -- * reserves: one measure per holder, never mixed over time: total_incl_gold (MOF, with gold) for a
 --   holder that has it (Japan), total_excl_gold (FRED / IMF IFS) for every other holder; a month
 --   without that measure is NULL, not filled from the other one.
@@ -54,6 +57,12 @@ public_debt AS (
     FROM core.fct_public_debt
     WHERE as_of_date >= last_day(ref_month) - INTERVAL 4 DAY
 ),
+marketable AS (
+    -- only months the source says are complete (core.fct_marketable_debt.month_complete)
+    SELECT ref_month, marketable_outstanding_usd_bn
+    FROM core.fct_marketable_debt
+    WHERE month_complete
+),
 reserve_measure AS (
     SELECT iso3,
            CASE WHEN bool_or(measure = 'total_incl_gold') THEN 'total_incl_gold' ELSE 'total_excl_gold' END AS measure
@@ -81,6 +90,7 @@ joined AS (
     SELECT h.iso3, h.ref_month, h.holdings_usd_bn,
            100 * h.holdings_usd_bn / coalesce(gf.value_usd_bn, gl.value_usd_bn) AS share_of_foreign_pct,
            100 * h.holdings_usd_bn / d.debt_held_by_public_usd_bn AS share_of_public_debt_pct,
+           100 * h.holdings_usd_bn / mk.marketable_outstanding_usd_bn AS share_of_marketable_pct,
            r.reserves_usd_bn,
            CASE WHEN r.reserves_usd_bn IS NOT NULL THEN r.measure END AS reserves_measure,
            h.holdings_usd_bn / r.reserves_usd_bn AS holdings_to_reserves,
@@ -100,6 +110,7 @@ joined AS (
     LEFT JOIN grand_total_by_file gf ON gf.ref_month = h.ref_month AND gf.source = h.source AND gf.vintage = h.vintage
     LEFT JOIN grand_total_latest gl ON gl.ref_month = h.ref_month
     LEFT JOIN public_debt d ON d.ref_month = h.ref_month
+    LEFT JOIN marketable mk ON mk.ref_month = h.ref_month
     LEFT JOIN reserves r ON r.iso3 = h.iso3 AND r.ref_month = h.ref_month
     LEFT JOIN flows f ON f.iso3 = h.iso3 AND f.ref_month = h.ref_month
     LEFT JOIN chg1 c1 ON c1.iso3 = h.iso3 AND c1.ref_month = h.ref_month
@@ -131,7 +142,7 @@ stats AS (
 SELECT iso3, ref_month, holdings_usd_bn,
        CASE WHEN holdings_usd_bn IS NOT NULL
             THEN rank() OVER (PARTITION BY ref_month ORDER BY holdings_usd_bn DESC NULLS LAST) END AS rank_by_holdings,
-       share_of_foreign_pct, share_of_public_debt_pct,
+       share_of_foreign_pct, share_of_public_debt_pct, share_of_marketable_pct,
        reserves_usd_bn, reserves_measure, holdings_to_reserves,
        reserve_securities_usd_bn, holdings_to_reserve_securities, reserves_ex_gold_usd_bn, holdings_to_reserves_ex_gold,
        chg_1m_usd_bn, chg_3m_usd_bn, chg_12m_usd_bn, chg_1m_pct, method_break_month,
@@ -154,6 +165,7 @@ COMMENT ON COLUMN marts.leverage_monthly.holdings_usd_bn IS 'Holdings of U.S. Tr
 COMMENT ON COLUMN marts.leverage_monthly.rank_by_holdings IS 'Rank of holdings_usd_bn among all holder countries in the month, 1 = largest (SQL RANK: ties share a rank); NULL where holdings_usd_bn is NULL. Regional and other aggregates are not ranked.';
 COMMENT ON COLUMN marts.leverage_monthly.share_of_foreign_pct IS 'holdings_usd_bn / Grand Total of all foreign holders x 100, percent. The Grand Total is the one printed in the same file (source and vintage) as the holdings figure; where that file has none for the month, the newest Grand Total (core.fct_holdings_aggregates, label grand_total).';
 COMMENT ON COLUMN marts.leverage_monthly.share_of_public_debt_pct IS 'holdings_usd_bn / debt held by the public at month end x 100, percent (core.fct_public_debt.debt_held_by_public_usd_bn, the last Debt to the Penny record of the month). NULL when that record is not within the last 4 days of the month (month still running or not loaded) or before 2005-03 (no split published).';
+COMMENT ON COLUMN marts.leverage_monthly.share_of_marketable_pct IS 'holdings_usd_bn / marketable Treasury securities outstanding at month end x 100, percent (core.fct_marketable_debt.marketable_outstanding_usd_bn, Monthly Statement of the Public Debt table 1, Total Marketable). The share of the market a holder could sell into, unlike share_of_public_debt_pct, whose denominator also holds non-marketable debt (savings bonds, state and local series) that nobody trades. It slightly overstates: TIC counts non-marketable bills, bonds and notes too (mfhhis01.txt footnote 1/). NULL when the MSPD month is not complete (month_complete false: a truncated or running month) or not loaded, never filled from the debt held by the public.';
 COMMENT ON COLUMN marts.leverage_monthly.reserves_usd_bn IS 'Holder''s official reserve assets at month end, billions of U.S. dollars (core.reserves.total_reserves_usd_mn / 1000, newest vintage) in the measure named by reserves_measure. One measure per holder: total_incl_gold where the holder has it (Japan, MOF), else total_excl_gold (FRED / IMF IFS). NULL for a month without that measure (never filled from the other measure).';
 COMMENT ON COLUMN marts.leverage_monthly.reserves_measure IS 'What reserves_usd_bn measures: total_incl_gold (Japan MOF historical.csv, including gold) or total_excl_gold (FRED TRESEG..M052N series, excluding gold); NULL when reserves_usd_bn is NULL.';
 COMMENT ON COLUMN marts.leverage_monthly.holdings_to_reserves IS 'holdings_usd_bn / reserves_usd_bn, a ratio (no unit): Treasuries held by ALL residents of the country as TIC counts them (private investors, banks, custodians holding for others, and the official sector) against the official reserve assets in reserves_measure. It is NOT the share of the reserves invested in Treasuries: Japan 2025-03 = 1130.8 / 1272.511 = 0.889, yet the MOF''s whole foreign securities portfolio, Treasuries or not, was 943.25 bn (reserve_securities_usd_bn), so official Treasuries were at most 0.741 of reserves. Japan''s reserves include gold, the others'' do not: compare holders with holdings_to_reserves_ex_gold. NULL without reserves that month.';
