@@ -22,6 +22,7 @@ from pipelines.catalog import ALL_SOURCES
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.definitions import defs
 from pipelines.ingest import Source
+from pipelines.defs.factory import error_lines, failed_assets, own_error
 from pipelines.probe import changed_sources
 from pipelines.recovery import (
     CLI_TRIGGER_TAG, PID_TAG, free_space_for_refresh, mark_dead_cli_runs_failed, recover_working_copy,
@@ -108,7 +109,7 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
             return outcome
         keys = [dg.AssetKey(["staging", s.name]) for s in selected]
         result = dg.materialize(
-            [*defs.assets, *defs.asset_checks],
+            list(defs.assets),
             selection=dg.AssetSelection.assets(*keys).downstream(),
             instance=instance,
             raise_on_error=False,
@@ -159,9 +160,7 @@ def recover(settings: Settings, instance: dg.DagsterInstance, sources: list[Sour
 def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error
-            message = _root_message(error)
-            outcome.failures.append(f"{event.step_key}: {message}")
+            outcome.failures.extend(_failures(event.step_key, event.event_specific_data.error))
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             outcome.materialized.append(event.asset_key.to_user_string())
             shrunk = event.event_specific_data.materialization.metadata.get("shrunk")
@@ -191,17 +190,19 @@ def _first_problem(metadata: dict) -> str:
     return f": {rows[0]['problem']}" + (f" (and {more} more)" if more > 0 else "")
 
 
-def _root_message(error) -> str:
-    """The first line of the project's own exception under Dagster's wrappers.
+def _failures(step_key: str, error) -> list[str]:
+    """One line per failed asset of a failed step (`<asset key>: <first line of its error>`).
 
-    Dagster wraps a step's exception; the first cause that is not Dagster's is ours (a parse error
-    naming file and line, a fetch error naming source and URL). Its own causes are not followed:
-    they are the detail it already summarises.
+    A step failed by a blocking check adds nothing: the check's own evaluation already says which
+    check failed on which table. Any other error (a publish refused) is one line, its first.
     """
-    while error.cause is not None and error.cls_name.startswith("Dagster"):
-        error = error.cause
-    lines = [line for line in (error.message or "").splitlines() if line.strip()]
-    return lines[0].strip() if lines else error.cls_name
+    if error.cls_name == "DagsterAssetCheckFailedError":
+        return []
+    per_asset = failed_assets(error)
+    if per_asset:
+        return [f"{key}: {message}" for key, message in per_asset.items()]
+    lines = error_lines(own_error(error))
+    return [f"{step_key}: {lines[0] if lines else own_error(error).cls_name}"]
 
 
 def record_refresh(settings: Settings, success: bool, failures: list[str]) -> None:

@@ -14,16 +14,25 @@ A check file (`sql/checks/*.sql`) says which table it guards and whether a failu
 
 and its body is a SELECT returning the offending rows (none = pass), ideally with a `problem` column.
 Dagster assets and checks are generated from these headers, so adding a model is adding a file.
+
+The headers are guarded: a `-- depends_on:` or `-- asset:` name that is no model is an error when
+the definitions load (`all_models`, `checks`), and tests/test_defs.py compares each header with the
+tables and table macros the SQL really reads, as DuckDB's own parser sees them (`tables_read`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import duckdb
+
 from pipelines.config import SQL_DIR
+
+LAYERS = ("staging", "core", "marts")
 
 _HEADER = re.compile(r"^--\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*?)\s*$")
 
@@ -74,6 +83,19 @@ class SqlCheck:
         return self.path.read_text(encoding="utf-8")
 
 
+class HeaderError(ValueError):
+    """A SQL file's header names something that is not there."""
+
+
+def header_line(path: Path, key: str) -> int:
+    """The line number of the header line `-- <key>:` (1 when the header lacks it)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match and match["key"] == key:
+            return number
+    return 1
+
+
 def _model(layer: str, path: Path) -> SqlModel:
     fields = _header(path.read_text(encoding="utf-8"))
     if layer != "staging" and not fields.get("question"):
@@ -107,12 +129,32 @@ def models(layer: str, sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
 
 
 @cache
+def all_models(sql_dir: Path = SQL_DIR) -> dict[str, SqlModel]:
+    """Every model of every layer by qualified name; an unknown `-- depends_on:` name is an error."""
+    found = {m.qualified: m for layer in LAYERS for m in models(layer, sql_dir)}
+    for model in found.values():
+        unknown = [name for name in model.depends_on if name not in found]
+        if unknown:
+            raise HeaderError(
+                f"{model.path}:{header_line(model.path, 'depends_on')}: -- depends_on: names "
+                f"{', '.join(unknown)}, which no file under {sql_dir} builds (a typo? names are "
+                "<layer>.<file name>, e.g. staging.tic_table5 or core.dim_country)"
+            )
+    return found
+
+
+@cache
 def checks(sql_dir: Path = SQL_DIR) -> tuple[SqlCheck, ...]:
+    known = all_models(sql_dir)
     out = []
     for path in sorted((sql_dir / "checks").glob("*.sql")):
         fields = _header(path.read_text(encoding="utf-8"))
         if "asset" not in fields or "description" not in fields:
             raise ValueError(f"{path}: a check needs '-- asset:' and '-- description:' header lines")
+        if fields["asset"] not in known:
+            raise HeaderError(
+                f"{path}:{header_line(path, 'asset')}: -- asset: {fields['asset']} is no model under {sql_dir}"
+            )
         out.append(
             SqlCheck(
                 name=path.stem,
@@ -123,3 +165,64 @@ def checks(sql_dir: Path = SQL_DIR) -> tuple[SqlCheck, ...]:
             )
         )
     return tuple(out)
+
+
+# ---------------------------------------------------------------- what the SQL really reads
+
+_CREATE_AS = re.compile(
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?"
+    r"(?:(?:TABLE|VIEW)(?:\s+IF\s+NOT\s+EXISTS)?\s+[\w.]+|MACRO\s+[\w.]+\s*\([^)]*\)\s+AS\s+TABLE)\s+(?:AS\s+)?",
+    re.IGNORECASE,
+)
+_MACRO_NAME = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\s+([\w.]+)", re.IGNORECASE)
+
+
+def _statements(sql: str) -> list[str]:
+    """Each statement's text, comment lines left out, split by DuckDB's parser."""
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.query.strip() for s in duckdb.extract_statements(body)]
+
+
+def _queries(sql: str):
+    """The query of every statement that reads something: a SELECT, or what a CREATE ... AS runs."""
+    for text in _statements(sql):
+        if re.match(r"(?i)\s*(WITH|SELECT|FROM)\b", text):
+            yield text
+        elif re.match(r"(?i)\s*CREATE\b", text):
+            match = _CREATE_AS.match(text)
+            rest = text[match.end():].strip() if match else ""
+            if rest and not rest.startswith("("):  # a column list: DDL, no query
+                yield rest
+
+
+def _references(node, out: set[str]) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
+            out.add(f"{node['schema_name']}.{node['table_name']}")
+        elif node.get("type") == "TABLE_FUNCTION":
+            function = node.get("function") or {}
+            if function.get("schema"):
+                out.add(f"{function['schema']}.{function['function_name']}")
+        for value in node.values():
+            _references(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _references(value, out)
+
+
+def tables_read(sql: str) -> set[str]:
+    """Schema-qualified tables and table macros the SQL reads, from DuckDB's own parse tree
+    (`json_serialize_sql`): CTE names are unqualified and so left out."""
+    found: set[str] = set()
+    with duckdb.connect() as con:
+        for query in _queries(sql):
+            tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
+            if tree.get("error"):
+                raise HeaderError(f"DuckDB cannot parse: {tree.get('error_message')}\n{query[:200]}")
+            _references(tree, found)
+    return found
+
+
+def macros_defined(sql: str) -> dict[str, set[str]]:
+    """The table macros a SQL file creates (`CREATE MACRO core.x(...) AS TABLE`), with what each reads."""
+    return {m.group(1): tables_read(text) for text in _statements(sql) if (m := _MACRO_NAME.match(text))}

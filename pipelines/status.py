@@ -132,6 +132,8 @@ def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
     try:
         import dagster as dg
 
+        from pipelines.defs.factory import failed_assets
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with dg.DagsterInstance.from_config(str(home)) as instance:
@@ -140,11 +142,13 @@ def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
                 )
                 latest: dict[str, tuple[int, float]] = {}
                 for record in records:
-                    step = record.event_log_entry.step_key or ""
-                    if step.startswith("staging__"):
-                        name, stamp = step.removeprefix("staging__"), record.event_log_entry.timestamp
-                        if stamp > latest.get(name, (0, 0.0))[1]:
-                            latest[name] = (record.storage_id, stamp)
+                    entry = record.event_log_entry
+                    # The staging step loads every source; its error names each one that failed.
+                    for key in failed_assets(entry.dagster_event.event_specific_data.error):
+                        if key.startswith("staging/"):
+                            name = key.removeprefix("staging/")
+                            if entry.timestamp > latest.get(name, (0, 0.0))[1]:
+                                latest[name] = (record.storage_id, entry.timestamp)
                 if not latest:
                     return {}
                 keys = [dg.AssetKey(["staging", name]) for name in latest]

@@ -288,7 +288,7 @@ class Run:
 
     def error_line(self, source: str) -> str:
         lines = [line for line in self.output.splitlines()
-                 if line.startswith(f"error    staging__{source}:") and f"[{source}]" in line]
+                 if line.startswith(f"error    staging/{source}:") and f"[{source}]" in line]
         assert lines, f"no error line naming [{source}] for its staging step:\n{self.output}"
         return lines[0]
 
@@ -524,7 +524,7 @@ def test_one_faulty_family_alone_keeps_the_last_good_warehouse(published, source
     line = assert_kept_last_good_warehouse(run, published, source)
     assert "line" in line or "[0]" in line, line
     failed_steps = {l.split(":", 1)[0] for l in run.output.splitlines() if l.startswith("error    ")}
-    assert failed_steps == {f"error    staging__{source}"}, f"only {source} should fail:\n{run.output}"
+    assert failed_steps == {f"error    staging/{source}"}, f"only {source} should fail:\n{run.output}"
     # The other sources were asked again (conditional requests) and recorded.
     others = {r["source"] for r in run.new_records()} - {source}
     assert others >= set(PRESENT) - {source}

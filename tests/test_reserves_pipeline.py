@@ -209,7 +209,7 @@ def test_unknown_fred_series_fails_naming_it(reserves_env, monkeypatch):
     settings = Settings.from_env()
     outcome = run_refresh(settings)
     assert not outcome.success
-    (failure,) = [f for f in outcome.failures if "staging__fred" in f]
+    (failure,) = [f for f in outcome.failures if "staging/fred" in f]
     assert "NOSUCHSERIES" in failure and "TLW_FRED_SERIES" in failure
     assert not settings.published_db.exists()
 

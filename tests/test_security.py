@@ -212,7 +212,7 @@ def test_url_inside_a_response_cannot_leave_a_directory_mirror(escape, tmp_path,
     code, output = fr_only_refresh(monkeypatch, tmp_path / "home", str(mirror))
     assert code == 1, output
     # The step that failed is the federal_register one, and the reason is the escape.
-    errors = [line for line in output.splitlines() if line.startswith("error    staging__federal_register:")]
+    errors = [line for line in output.splitlines() if line.startswith("error    staging/federal_register:")]
     assert errors and reason in errors[0], output
     assert not (tmp_path / "home" / "tlw.duckdb").exists(), "a refresh that failed published something"
     assert all(SECRET not in body for body in archived_bodies(tmp_path / "home"))
@@ -226,7 +226,7 @@ def test_escape_error_line_names_the_source_like_other_fetch_errors(tmp_path, mo
     page["next_page_url"] = ESCAPES["dot_dot"][0]
     (mirror / relpath).write_text(json.dumps(page))
     code, output = fr_only_refresh(monkeypatch, tmp_path / "home", str(mirror))
-    errors = [line for line in output.splitlines() if line.startswith("error    staging__federal_register:")]
+    errors = [line for line in output.splitlines() if line.startswith("error    staging/federal_register:")]
     assert code == 1 and errors
     assert "[federal_register]" in errors[0], errors[0]
 

@@ -105,9 +105,10 @@ def downstream_of(
     return set(dg.AssetSelection.assets(*keys).downstream().resolve(assets))
 
 
-def checks_on(keys: set[dg.AssetKey], asset_checks: Sequence[dg.AssetChecksDefinition]) -> list[dg.AssetCheckKey]:
+def checks_on(keys: set[dg.AssetKey], assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetCheckKey]:
+    """The checks on these assets (each layer step carries the checks of its tables)."""
     return sorted(
-        (ck for c in asset_checks for ck in c.check_keys if ck.asset_key in keys),
+        (ck for a in assets for ck in a.check_keys if ck.asset_key in keys),
         key=lambda ck: (ck.asset_key.to_user_string(), ck.name),
     )
 
@@ -115,7 +116,6 @@ def checks_on(keys: set[dg.AssetKey], asset_checks: Sequence[dg.AssetChecksDefin
 def _run_request(
     changed: Sequence[Source],
     assets: Sequence[dg.AssetsDefinition],
-    asset_checks: Sequence[dg.AssetChecksDefinition],
     *,
     trigger: str,
     run_key: str | None = None,
@@ -125,7 +125,7 @@ def _run_request(
     return dg.RunRequest(
         run_key=run_key,
         asset_selection=sorted(selection, key=lambda k: k.to_user_string()),
-        asset_check_keys=checks_on(selection, asset_checks),
+        asset_check_keys=checks_on(selection, assets),
         tags={"tlw/trigger": trigger, "tlw/changed": ",".join(s.name for s in changed), **(tags or {})},
     )
 
@@ -137,7 +137,6 @@ def _schedule(
     calendar: calendars.ReleaseCalendar,
     sources: list[Source],
     assets: Sequence[dg.AssetsDefinition],
-    asset_checks: Sequence[dg.AssetChecksDefinition],
 ) -> dg.ScheduleDefinition:
     selection = dg.AssetSelection.assets(*(staging_key(s.name) for s in sources)).downstream()
 
@@ -166,7 +165,6 @@ def _schedule(
         return _run_request(
             changed,
             assets,
-            asset_checks,
             trigger=f"schedule:{calendar.name}",
             run_key=f"{calendar.name}:{when.isoformat()}",
             tags={
@@ -181,7 +179,6 @@ def _schedule(
 def build_schedules(
     sources: Sequence[Source],
     assets: Sequence[dg.AssetsDefinition],
-    asset_checks: Sequence[dg.AssetChecksDefinition],
 ) -> list[dg.ScheduleDefinition]:
     """One schedule per calendar that has at least one source defined."""
     by_name = {s.name: s for s in sources}
@@ -189,7 +186,7 @@ def build_schedules(
     for calendar in calendars.CALENDARS:
         present = [by_name[n] for n in calendar.sources if n in by_name]
         if present:
-            out.append(_schedule(calendar, present, assets, asset_checks))
+            out.append(_schedule(calendar, present, assets))
     return out
 
 
@@ -236,7 +233,6 @@ def content_fingerprint(changed: Sequence[Source], probed: list[dict]) -> str:
 def build_release_sensor(
     sources: Sequence[Source],
     assets: Sequence[dg.AssetsDefinition],
-    asset_checks: Sequence[dg.AssetChecksDefinition],
 ) -> dg.SensorDefinition:
     @dg.sensor(
         name=RELEASE_SENSOR_NAME,
@@ -262,7 +258,7 @@ def build_release_sensor(
         names = ", ".join(s.name for s in changed)
         if fingerprint == context.cursor:
             return dg.SkipReason(f"already launched for this content of {names}; waiting for it to be published")
-        request = _run_request(changed, assets, asset_checks, trigger=RELEASE_SENSOR_NAME, tags={"tlw/content": fingerprint[:16]})
+        request = _run_request(changed, assets, trigger=RELEASE_SENSOR_NAME, tags={"tlw/content": fingerprint[:16]})
         context.log.info(f"new content in {names}: launching {len(request.asset_selection)} assets")
         return dg.SensorResult(run_requests=[request], cursor=fingerprint)
 

@@ -1,5 +1,5 @@
 -- question: Did each country buy or sell Treasuries in a month, and how much of its change in holdings was price (valuation) rather than trading?
--- depends_on: staging.tic_table3, core.dim_country
+-- depends_on: staging.tic_table3
 CREATE OR REPLACE TABLE core.fct_treasury_flows AS
 SELECT DISTINCT ON (iso3, ref_month, vintage)
        iso3, ref_month,

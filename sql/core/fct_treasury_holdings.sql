@@ -1,5 +1,5 @@
 -- question: How many U.S. Treasury securities did each country hold at the end of each month, in every vintage the TIC system published?
--- depends_on: staging.tic_mfh_history, staging.tic_table5, staging.tic_table3, core.dim_country
+-- depends_on: staging.tic_mfh_history, staging.tic_table5, staging.tic_table3
 CREATE OR REPLACE TABLE core.fct_treasury_holdings AS
 WITH cells AS (
     SELECT iso3, ref_month, value_usd_bn AS holdings_usd_bn, value_flag,
