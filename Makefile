@@ -14,13 +14,31 @@ export TLW_MIRROR := $(abspath $(WORKPLACE_MIRROR))
 endif
 endif
 
-.PHONY: refresh test dev bench clean-venv
+# requirements.lock is generated, never edited: `make lock` after changing pyproject.toml's
+# dependencies (it keeps every pin it can and adds sha256 hashes of every file).
+UV_VERSION := 0.13.8
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 -o requirements.lock
+PIP := $(VENV)/bin/pip --disable-pip-version-check
 
+.PHONY: refresh test dev bench lint lock clean-venv
+
+# Every package with its hash checked; pip prints one line per package, so the first run's
+# minute of installing is visible.
 $(STAMP): requirements.lock pyproject.toml
+	@echo "make: installing the $$(grep -c '^[A-Za-z]' requirements.lock) locked packages into $(VENV) (first run: a minute or two)"
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) install --progress-bar off --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --progress-bar off --no-deps -e .
 	touch $(STAMP)
+	@echo "make: $(VENV) ready"
+
+lock: $(STAMP)
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	$(LOCK)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipelines tests bench
+	$(VENV)/bin/sqlfluff lint sql
 
 refresh: $(STAMP)
 	$(VENV)/bin/tlw refresh

@@ -18,13 +18,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from pipelines import warehouse
-from pipelines.config import Settings
 from pipelines.catalog import ALL_SOURCES
+from pipelines.config import Settings
 from pipelines.ingest import FileSource, PagedSource
 from pipelines.sql_files import models
-
-import duckdb
 
 
 def latest_bodies(home: Path) -> dict[str, list[dict]]:

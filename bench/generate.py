@@ -68,7 +68,7 @@ def mfh_history(scale: float) -> tuple[bytes, dict]:
     fixture = (FIXTURE_MIRROR / TIC / "mfhhis01.txt").read_text()
     lines = fixture.split("\n")
     head = lines[:5]
-    footer = lines[next(i for i, l in enumerate(lines) if l.startswith("Department of the Treasury")):]
+    footer = lines[next(i for i, row in enumerate(lines) if row.startswith("Department of the Treasury")):]
     out = list(head)
     blank = "\t" * 13
     for y in years:
@@ -121,7 +121,7 @@ def mof_reserves(scale: float) -> tuple[bytes, dict]:
 
 def _fred_extend(path: Path, count: int, step) -> tuple[bytes, int]:
     text = path.read_text()
-    lines = [l for l in text.splitlines() if l.strip()]
+    lines = [row for row in text.splitlines() if row.strip()]
     header, data = lines[0], lines[1:]
     last_date, last_value = data[-1].split(",")
     day = date.fromisoformat(last_date)

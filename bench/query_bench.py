@@ -148,13 +148,13 @@ def bench(db: Path, runs: int) -> None:
     counts, warm_ms = {}, {}
     for name, sql in questions.items():
         counts[name] = len(warm.execute(sql).fetchall())
-        warm_ms[name] = timed(lambda: warm.execute(sql).fetchall(), runs)
+        warm_ms[name] = timed(lambda sql=sql: warm.execute(sql).fetchall(), runs)
     warm.close()  # DuckDB shares one open instance per file within a process: close it before the cold runs
 
     print(f"{'question':42} {'rows':>5}  {'warm median':>11} {'warm p95':>9}  {'cold median':>11} {'cold p95':>9}   (ms)")
     worst = 0.0
     for name, sql in questions.items():
-        def cold_query() -> None:
+        def cold_query(sql: str = sql) -> None:
             con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False, "lock_configuration": True})
             try:
                 con.execute(sql).fetchall()

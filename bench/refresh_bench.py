@@ -29,8 +29,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    FIXTURE_MIRROR, REAL_MIRROR, Measured, clean_env, copy_mirror, fixture_fred_series, floor, machine,
-    refresh, row, sources_line,
+    FIXTURE_MIRROR,
+    REAL_MIRROR,
+    Measured,
+    clean_env,
+    copy_mirror,
+    fixture_fred_series,
+    floor,
+    machine,
+    refresh,
+    row,
+    sources_line,
 )
 
 HEADER = row("refresh", "wall s", "CPU s", "peak MB", "floor s", "ratio") + "  assets run / sources"
@@ -61,14 +70,14 @@ def report(label: str, measured: Measured, home: Path, before: set[str], floor_s
     print(row(label, measured.wall_s, measured.cpu_s, f"{measured.peak_rss_mb:.0f}", floor_text, ratio)
           + f"  {assets_run(home, before)} / {sources_line(measured)}{status}", flush=True)
     if not measured.ok():
-        errors = [l for l in (measured.stdout + measured.stderr).splitlines() if l.startswith(("error", "  FAILED"))]
+        errors = [line for line in (measured.stdout + measured.stderr).splitlines() if line.startswith(("error", "  FAILED"))]
         for line in errors[:5]:
             print(f"    {line[:200]}")
 
 
 def skipped_sources(measured: Measured) -> list[str]:
     """Sources a refresh skipped: TLW_SKIP_SOURCES (stdout) or not in the mirror (Dagster warnings)."""
-    names = [l.split()[1].rstrip(":") for l in measured.stdout.splitlines() if l.startswith("skipped")]
+    names = [line.split()[1].rstrip(":") for line in measured.stdout.splitlines() if line.startswith("skipped")]
     for line in measured.stderr.splitlines():
         if "skipped, not in mirror" in line:
             names.append(line.split(" - ")[-1].split(":", 1)[0].strip())
@@ -89,7 +98,7 @@ def add_fred_observation(mirror: Path) -> str:
     """One more daily observation at the end of DEXJPUS: a changed source whose data stay valid."""
     path = mirror / "fred.stlouisfed.org" / "graph" / "fredgraph.csv?id=DEXJPUS"
     text = path.read_text()
-    last = [l for l in text.splitlines() if l.strip()][-1]
+    last = [line for line in text.splitlines() if line.strip()][-1]
     day = date.fromisoformat(last.split(",")[0]) + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)

@@ -21,11 +21,15 @@ import dagster as dg
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.definitions import defs
-from pipelines.ingest import Source
 from pipelines.defs.factory import error_lines, failed_assets, own_error
+from pipelines.ingest import Source
 from pipelines.probe import changed_sources
 from pipelines.recovery import (
-    CLI_TRIGGER_TAG, PID_TAG, free_space_for_refresh, mark_dead_cli_runs_failed, recover_working_copy,
+    CLI_TRIGGER_TAG,
+    PID_TAG,
+    free_space_for_refresh,
+    mark_dead_cli_runs_failed,
+    recover_working_copy,
 )
 
 

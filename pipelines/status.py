@@ -159,7 +159,7 @@ def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
                     if r.asset_entry.last_materialization_record is not None
                 }
         return {name: failure for name, failure in latest.items() if failure[1] > materialized.get(name, 0.0)}
-    except Exception:  # a damaged or foreign instance must not break `tlw status`
+    except Exception:  # noqa: BLE001 - a damaged or foreign instance must not break `tlw status`
         return {}
 
 
@@ -201,7 +201,7 @@ def source_status(
     if isinstance(source, SeedSource):
         try:
             digest = source._content()[1]
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any error loading reference data is reported as failing
             status.state, status.why = "failing", f"the reference data in the code does not load: {exc}"
             return status
         if not warehouse.is_loaded(con, source.name, digest):

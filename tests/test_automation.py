@@ -15,8 +15,8 @@ import pytest
 from dagster._utils.schedules import schedule_execution_time_iterator
 
 from pipelines import calendars
-from pipelines.config import Settings
 from pipelines.catalog import ALL_SOURCES
+from pipelines.config import Settings
 from pipelines.sql_files import checks, models
 from tests.conftest import fixture_env, publish_fixture_mirror
 

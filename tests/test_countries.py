@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 
 from pipelines.countries import (
-    AGGREGATE_CODES, COUNTRIES, CUSTODY_CENTERS, Country, dim_country_frame, label_map_frame,
+    AGGREGATE_CODES,
+    COUNTRIES,
+    CUSTODY_CENTERS,
+    Country,
+    dim_country_frame,
+    label_map_frame,
     resolve_label,
 )
 from pipelines.iso3166 import ISO3166_ALPHA3

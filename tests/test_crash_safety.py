@@ -250,7 +250,7 @@ def test_kill_at_random_moments(base, tmp_path):
         env = base_env(home, str(base.mirror))
         delay = rng.uniform(0.2, total)
         deadline = time.monotonic() + delay
-        killed = start_and_kill(env, home, lambda: time.monotonic() >= deadline)
+        killed = start_and_kill(env, home, lambda deadline=deadline: time.monotonic() >= deadline)
         state = assert_survived(base, killed) if killed.hit else "finished"
         if state == "finished":
             assert killed.returncode == 0, killed.log[-3000:]

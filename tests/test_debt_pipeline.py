@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from pipelines import warehouse
-from pipelines.config import Settings
 from pipelines.catalog import debt
+from pipelines.config import Settings
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
 from pipelines.sources import debt_to_penny

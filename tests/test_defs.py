@@ -17,7 +17,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 

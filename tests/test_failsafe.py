@@ -10,12 +10,7 @@ that home and mirror, changes what the attack changes, and runs `tlw refresh` in
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +18,7 @@ import duckdb
 import pytest
 
 from tests.conftest import fixture_env, publish_fixture_mirror
-from tests.test_faults import fingerprint, run_cli, sha256_file
+from tests.test_faults import run_cli, sha256_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

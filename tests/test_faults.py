@@ -523,7 +523,7 @@ def test_one_faulty_family_alone_keeps_the_last_good_warehouse(published, source
     run = inject_and_refresh(published, tmp_path / "home", FAULTS["layout_renamed_column"], [source])
     line = assert_kept_last_good_warehouse(run, published, source)
     assert "line" in line or "[0]" in line, line
-    failed_steps = {l.split(":", 1)[0] for l in run.output.splitlines() if l.startswith("error    ")}
+    failed_steps = {line.split(":", 1)[0] for line in run.output.splitlines() if line.startswith("error    ")}
     assert failed_steps == {f"error    staging/{source}"}, f"only {source} should fail:\n{run.output}"
     # The other sources were asked again (conditional requests) and recorded.
     others = {r["source"] for r in run.new_records()} - {source}

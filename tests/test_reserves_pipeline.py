@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from pipelines import fetch
-from pipelines.config import Settings
 from pipelines.catalog import reserves
+from pipelines.config import Settings
 from pipelines.refresh import run_refresh
 from pipelines.sources import fred
 

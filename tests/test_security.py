@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.config import REPO_ROOT
 from pipelines.catalog import ALL_SOURCES
+from pipelines.config import REPO_ROOT
 from tests.conftest import FIXTURE_MIRROR
 from tests.loopback import LoopbackServer, Reply
 from tests.test_faults import fixture_fred_series, free_port, run_cli, set_env, sha256_file

@@ -13,12 +13,12 @@ import dagster as dg
 import pytest
 
 from pipelines import cli
-from pipelines.config import Settings
 from pipelines.catalog import ALL_SOURCES
+from pipelines.config import Settings
 from pipelines.raw_archive import RawArchive
 from pipelines.status import run_status
-from tests.loopback import LoopbackServer, Reply
 from tests.conftest import fixture_env, publish_fixture_mirror
+from tests.loopback import LoopbackServer, Reply
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 

@@ -26,8 +26,8 @@ import polars as pl
 import pytest
 
 from pipelines import cli, tariff_register, warehouse
-from pipelines.config import Settings
 from pipelines.catalog import tariffs
+from pipelines.config import Settings
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
 from pipelines.sources import federal_register as fr
@@ -317,7 +317,7 @@ def test_a_mirror_without_the_incremental_search_is_asked_for_the_full_one(fr_en
 
 
 def test_without_a_mirror_404_is_an_empty_window_and_400_an_error(monkeypatch, tmp_path, server):
-    from pipelines.fetch import FetchError, Fetcher
+    from pipelines.fetch import Fetcher, FetchError
 
     monkeypatch.setenv("TLW_HOME", str(tmp_path))
     monkeypatch.setenv("TLW_FR_PER_PAGE", str(PER_PAGE))

@@ -16,8 +16,8 @@ import pytest
 
 from pipelines.sources import tic_mfh_history
 from pipelines.sources.errors import SourceFormatError
-from tests.parser_errors import edit
 from pipelines.sources.tic_common import clean_label
+from tests.parser_errors import edit
 
 DOCS = "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents"
 URL = f"https://{DOCS}/mfhhis01.txt"

@@ -33,8 +33,8 @@ import dagster as dg
 from pipelines import calendars
 from pipelines.config import Settings
 from pipelines.ingest import SeedSource, Source
-from pipelines.raw_archive import RawArchive
 from pipelines.probe import changed_sources
+from pipelines.raw_archive import RawArchive
 from pipelines.sql_files import models
 
 RELEASE_SENSOR_NAME = "release_sensor"
@@ -222,7 +222,7 @@ def content_fingerprint(changed: Sequence[Source], probed: list[dict]) -> str:
         if isinstance(source, SeedSource):
             try:
                 parts[source.name] = source._content()[1]
-            except Exception as exc:  # a register that does not validate: the run will fail on it
+            except Exception as exc:  # noqa: BLE001 - a register that does not validate: the run will fail on it
                 parts[source.name] = f"unreadable: {exc}"
             continue
         latest = {r["url"]: r["sha256"] for r in probed if r.get("source") == source.name}

@@ -182,7 +182,7 @@ def parse(body: bytes, url: str) -> pl.DataFrame:
         if previous is not None and obs_date <= previous:
             raise fail(f"{obs_date} is not after the previous observation {previous}", line)
         previous = obs_date
-        _check_frequency(info, obs_date, lambda p: fail(p, line))
+        _check_frequency(info, obs_date, lambda p, line=line: fail(p, line))
         cell = row[1].strip()
         if cell in _MISSING:
             value = None

@@ -19,8 +19,18 @@ import re
 import polars as pl
 
 from pipelines.sources.tic_common import (
-    MONTH_ABBR, Column, Ctx, cell_rows, cells_frame, check_unit, is_blank, label_only_row,
-    split_lines, trimmed, values_after_footer, with_duplicates_marked,
+    MONTH_ABBR,
+    Column,
+    Ctx,
+    cell_rows,
+    cells_frame,
+    check_unit,
+    is_blank,
+    label_only_row,
+    split_lines,
+    trimmed,
+    values_after_footer,
+    with_duplicates_marked,
 )
 
 SOURCE = "tic_mfh_history"

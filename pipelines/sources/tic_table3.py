@@ -24,8 +24,18 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.sources.tic_common import (
-    Ctx, check_range, check_unit, clean_label, is_blank, label_only_row, parse_iso_month,
-    parse_value, resolve, split_lines, trimmed, values_after_footer,
+    Ctx,
+    check_range,
+    check_unit,
+    clean_label,
+    is_blank,
+    label_only_row,
+    parse_iso_month,
+    parse_value,
+    resolve,
+    split_lines,
+    trimmed,
+    values_after_footer,
 )
 
 SOURCE = "tic_table3"

@@ -15,8 +15,17 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.sources.tic_common import (
-    Column, Ctx, cell_rows, cells_frame, check_unit, is_blank, label_only_row, parse_iso_month,
-    split_lines, trimmed, values_after_footer,
+    Column,
+    Ctx,
+    cell_rows,
+    cells_frame,
+    check_unit,
+    is_blank,
+    label_only_row,
+    parse_iso_month,
+    split_lines,
+    trimmed,
+    values_after_footer,
 )
 
 SOURCE = "tic_table5"

@@ -24,7 +24,8 @@ WHERE NOT is_comparison_series
 ORDER BY iso3, ref_month, vintage DESC,
          CASE source WHEN 'tic_table5' THEN 0 WHEN 'tic_table3' THEN 1 ELSE 2 END;
 
-COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as it stood on date d: one row per iso3 and ref_month, from the newest file whose vintage <= d (same tie rule as the latest view). Usage: SELECT * FROM core.treasury_holdings_asof(DATE ''2026-03-18''). Vintage is the date printed in the file (mfhhis01) or the fetch date (Table 5, Table 3).';
+-- sqlfluff's DuckDB dialect cannot parse COMMENT ON MACRO TABLE, hence the noqa: PRS.
+COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as it stood on date d: one row per iso3 and ref_month, from the newest file whose vintage <= d (same tie rule as the latest view). Usage: SELECT * FROM core.treasury_holdings_asof(DATE ''2026-03-18''). Vintage is the date printed in the file (mfhhis01) or the fetch date (Table 5, Table 3).'; -- noqa: PRS
 
 -- Changes within one file and one series, for countries and for the aggregates (grand_total =
 -- all foreign holders, foreign_official, ...): the marts take every change in holdings from here.
@@ -131,7 +132,7 @@ SELECT holder, ref_month, base_month, value_usd_bn, base_value_usd_bn, chg_usd_b
        series_breaks, series_breaks_bridged, first_break, method_break_month, source, vintage, raw_sha256
 FROM changes;
 
-COMMENT ON MACRO TABLE core.treasury_holdings_change IS 'k-month change in Treasury holdings per holder and ref_month, computed inside the newest single TIC file printing both months (no jump between files or vintages), with series breaks bridged by the comparison figure TIC prints (chg = v(M) - v(M-k) - sum of new(b) - old(b) over breaks b in the window; NULL when a break has no comparison figure, or when a method break of core.tic_method_breaks lies in the window). Columns: holder (ISO3 country code, or aggregate label such as grand_total from core.fct_holdings_aggregates), ref_month, base_month (= ref_month - k months), value_usd_bn and base_value_usd_bn (as printed in that file, USD bn), chg_usd_bn (USD bn, 3 decimals), chg_pct (chg / base x 100), series_breaks, series_breaks_bridged, first_break, method_break_month (latest core.tic_method_breaks month inside the window, which makes chg NULL), source, vintage, raw_sha256 of the file. Usage: SELECT * FROM core.treasury_holdings_change(3) WHERE holder = ''JPN''.';
+COMMENT ON MACRO TABLE core.treasury_holdings_change IS 'k-month change in Treasury holdings per holder and ref_month, computed inside the newest single TIC file printing both months (no jump between files or vintages), with series breaks bridged by the comparison figure TIC prints (chg = v(M) - v(M-k) - sum of new(b) - old(b) over breaks b in the window; NULL when a break has no comparison figure, or when a method break of core.tic_method_breaks lies in the window). Columns: holder (ISO3 country code, or aggregate label such as grand_total from core.fct_holdings_aggregates), ref_month, base_month (= ref_month - k months), value_usd_bn and base_value_usd_bn (as printed in that file, USD bn), chg_usd_bn (USD bn, 3 decimals), chg_pct (chg / base x 100), series_breaks, series_breaks_bridged, first_break, method_break_month (latest core.tic_method_breaks month inside the window, which makes chg NULL), source, vintage, raw_sha256 of the file. Usage: SELECT * FROM core.treasury_holdings_change(3) WHERE holder = ''JPN''.'; -- noqa: PRS
 
 CREATE OR REPLACE TABLE core.holdings_vintages AS
 WITH files AS (
