@@ -34,7 +34,6 @@ from pipelines.fetch_policy import check_page_link
 from pipelines.paging import PageBound
 from pipelines.sources.errors import SourceFormatError
 from pipelines.sources.pages import Page
-from pipelines.sources.errors import SourceFormatError
 
 Parser = Callable[[bytes, str], pl.DataFrame]
 PageParser = Callable[[bytes, str], Page]

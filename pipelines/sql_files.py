@@ -174,20 +174,28 @@ _CREATE_AS = re.compile(
     r"(?:(?:TABLE|VIEW)(?:\s+IF\s+NOT\s+EXISTS)?\s+[\w.]+|MACRO\s+[\w.]+\s*\([^)]*\)\s+AS\s+TABLE)\s+(?:AS\s+)?",
     re.IGNORECASE,
 )
+_INSERT_INTO = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+[\w.]+\s+(?:BY\s+(?:NAME|POSITION)\s+)?(?:\([^)]*\)\s*)?", re.IGNORECASE)
 _MACRO_NAME = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\s+([\w.]+)", re.IGNORECASE)
 
 
 def _statements(sql: str) -> list[str]:
     """Each statement's text, comment lines left out, split by DuckDB's parser."""
-    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.query.strip() for s in duckdb.extract_statements(body)]
+    return [_strip_comment_lines(s.query) for s in duckdb.extract_statements(_strip_comment_lines(sql))]
+
+
+def _strip_comment_lines(sql: str) -> str:
+    """The SQL without its whole-line comments (a trailing `-- noqa` may start the next statement)."""
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
 def _queries(sql: str):
-    """The query of every statement that reads something: a SELECT, or what a CREATE ... AS runs."""
+    """The query of every statement that reads something: a SELECT, what a CREATE ... AS or an
+    INSERT INTO ... runs. (UPDATE ... FROM is not looked into: no model uses it.)"""
     for text in _statements(sql):
         if re.match(r"(?i)\s*(WITH|SELECT|FROM)\b", text):
             yield text
+        elif (insert := _INSERT_INTO.match(text)) and not re.match(r"(?i)\s*VALUES\b", text[insert.end():]):
+            yield text[insert.end():]
         elif re.match(r"(?i)\s*CREATE\b", text):
             match = _CREATE_AS.match(text)
             rest = text[match.end():].strip() if match else ""

@@ -11,7 +11,7 @@ Good Friday 2025-04-18 (bond market closed: no yields, but a yen noon rate) and 
 from __future__ import annotations
 
 import statistics
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb

@@ -10,7 +10,12 @@ that home and mirror, changes what the attack changes, and runs `tlw refresh` in
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +23,7 @@ import duckdb
 import pytest
 
 from tests.conftest import fixture_env, publish_fixture_mirror
-from tests.test_faults import run_cli, sha256_file
+from tests.test_faults import fingerprint, run_cli, sha256_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -268,7 +273,7 @@ def test_full_disk_is_one_line_and_stale_publish_copies_are_cleaned(case, small_
     assert code == 1
     lines = [line for line in output.splitlines() if "no space left" in line]
     assert len(lines) == 1 and lines[0].startswith(f"tlw refresh: no space left on {home}: "), output
-    assert lines[0].endswith(f"MB needed") and "Traceback" not in output
+    assert lines[0].endswith("MB needed") and "Traceback" not in output
     assert sha256_file(home / "tlw.duckdb") == case_home_hash
     assert json.loads((home / "last_refresh.json").read_text())["success"] is False
     # With the filler gone the next refresh runs.

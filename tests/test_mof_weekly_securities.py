@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.mirror import mirror_relpath
 from pipelines.catalog.markets import MOF_WEEKLY_URL
+from pipelines.mirror import mirror_relpath
 from pipelines.sources import mof_weekly_securities as mws
 from tests.parser_errors import expect_format_error
 

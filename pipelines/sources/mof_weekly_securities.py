@@ -245,7 +245,7 @@ def _check_header(header: list[tuple[int, list[str]]], fail) -> date:
             if not cell:
                 continue
             if (index, column) == _UPDATE_CELL:
-                final_update = _english_update(cell, lambda p: fail(p, line))
+                final_update = _english_update(cell, lambda p, line=line: fail(p, line))
             else:
                 # A Japanese cell may stack two labels on two lines, each must be known.
                 for part in (mof_common.nfkc(p) for p in raw.splitlines() if p.strip()):
