@@ -45,10 +45,9 @@ Why these rules:
 
 Business days: US = Monday-Friday except US federal holidays (5 U.S.C. 6103, with the
 Saturday -> Friday and Sunday -> Monday observance rules). Tokyo = Monday-Friday except the bank
-holidays 31 Dec - 3 Jan and Japan's national holidays under the current law (fixed dates, the
-"Happy Monday" holidays, the equinoxes by the usual approximation formula, substitute holidays,
-and the "citizens' holiday" between two holidays). The one-off moves of 2019-2021 (enthronement,
-Olympics) are not modelled; on such a day the schedule merely probes once more than needed.
+holidays 31 Dec - 3 Jan and Japan's national holidays (substitute holidays, the "citizens'
+holiday" between two holidays, and the one-off moves of 2019-2021 included). Both calendars come
+from the `holidays` package.
 
 Reference data (countries, country_labels, fred_series, tariff_register, policy_statements) is kept in the repository
 and has no calendar: it changes with the code, and the release sensor picks the change up.
@@ -58,9 +57,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Callable
 from zoneinfo import ZoneInfo
+
+import holidays
 
 NEW_YORK = "America/New_York"
 TOKYO = "Asia/Tokyo"
@@ -73,101 +73,29 @@ REFERENCE_STALE_AFTER = timedelta(days=365)
 # ---------------------------------------------------------------- holidays and business days
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    """The n-th `weekday` (Monday = 0) of a month; n = -1 for the last one."""
-    if n > 0:
-        first = date(year, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+# The `holidays` package keeps both calendars (and is right where a hand-written rule would not be:
+# Japan's one-off moves of 2019-2021, the Happy Monday law from 2000-03). Both objects fill in a
+# year the first time a date in it is asked about.
+_US_FEDERAL = holidays.US(observed=True)  # 5 U.S.C. 6103, Saturday -> Friday, Sunday -> Monday
+_JAPAN_BANKS = holidays.JP(categories=(holidays.PUBLIC, holidays.BANK))  # national holidays + 31 Dec - 3 Jan
 
 
-def _observed(day: date) -> date:
-    """US federal observance: a Saturday holiday is observed on Friday, a Sunday one on Monday."""
-    if day.weekday() == 5:
-        return day - timedelta(days=1)
-    if day.weekday() == 6:
-        return day + timedelta(days=1)
-    return day
-
-
-@lru_cache(maxsize=None)
 def us_federal_holidays(year: int) -> frozenset[date]:
-    """The observed US federal holidays falling in `year` (5 U.S.C. 6103)."""
-    days: set[date] = set()
-    for y in (year, year + 1):  # 1 January on a Saturday is observed on 31 December before
-        days.add(_observed(date(y, 1, 1)))
-    days |= {
-        _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
-        _nth_weekday(year, 2, 0, 3),  # Washington's Birthday
-        _nth_weekday(year, 5, 0, -1),  # Memorial Day
-        _observed(date(year, 7, 4)),  # Independence Day
-        _nth_weekday(year, 9, 0, 1),  # Labor Day
-        _nth_weekday(year, 10, 0, 2),  # Columbus Day
-        _observed(date(year, 11, 11)),  # Veterans Day
-        _nth_weekday(year, 11, 3, 4),  # Thanksgiving Day
-        _observed(date(year, 12, 25)),  # Christmas Day
-    }
-    if year >= 2021:
-        days.add(_observed(date(year, 6, 19)))  # Juneteenth
-    return frozenset(d for d in days if d.year == year)
+    """The US federal holidays of `year` as observed (and the actual dates of weekend ones)."""
+    return frozenset(day for day in holidays.US(years=[year, year + 1], observed=True) if day.year == year)
 
 
 def us_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in us_federal_holidays(day.year)
+    return day.weekday() < 5 and day not in _US_FEDERAL
 
 
-def _equinox_day(year: int, base: float) -> int:
-    """Day of March (vernal) or September (autumnal) of the equinox, the usual 1980-2099 formula."""
-    return int(base + 0.242194 * (year - 1980) - (year - 1980) // 4)
-
-
-@lru_cache(maxsize=None)
 def japan_holidays(year: int) -> frozenset[date]:
-    """Japan's national holidays in `year` under the current law, with substitute holidays."""
-    days = {
-        date(year, 1, 1),  # New Year's Day
-        _nth_weekday(year, 1, 0, 2),  # Coming of Age Day
-        date(year, 2, 11),  # National Foundation Day
-        date(year, 3, _equinox_day(year, 20.8431)),  # Vernal Equinox Day
-        date(year, 4, 29),  # Showa Day
-        date(year, 5, 3),  # Constitution Memorial Day
-        date(year, 5, 4),  # Greenery Day
-        date(year, 5, 5),  # Children's Day
-        _nth_weekday(year, 7, 0, 3),  # Marine Day
-        _nth_weekday(year, 9, 0, 3),  # Respect for the Aged Day
-        date(year, 9, _equinox_day(year, 23.2488)),  # Autumnal Equinox Day
-        _nth_weekday(year, 10, 0, 2),  # Sports Day
-        date(year, 11, 3),  # Culture Day
-        date(year, 11, 23),  # Labour Thanksgiving Day
-    }
-    if year >= 2020:
-        days.add(date(year, 2, 23))  # The Emperor's Birthday
-    elif 1989 <= year <= 2018:
-        days.add(date(year, 12, 23))
-    if year >= 2016:
-        days.add(date(year, 8, 11))  # Mountain Day
-    # A day between two holidays is a holiday (in practice: September, some years).
-    for day in sorted(days):
-        between = day + timedelta(days=1)
-        if between + timedelta(days=1) in days and between not in days and between.weekday() != 6:
-            days.add(between)
-    # A holiday on a Sunday moves to the next day that is not a holiday.
-    for day in sorted(days):
-        if day.weekday() == 6:
-            substitute = day + timedelta(days=1)
-            while substitute in days:
-                substitute += timedelta(days=1)
-            days.add(substitute)
-    return frozenset(days)
+    """Japan's national holidays of `year`, with substitute and "citizens'" holidays."""
+    return frozenset(holidays.JP(years=year))
 
 
 def tokyo_business_day(day: date) -> bool:
-    if day.weekday() >= 5:
-        return False
-    if (day.month, day.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):  # bank holidays
-        return False
-    return day not in japan_holidays(day.year)
+    return day.weekday() < 5 and day not in _JAPAN_BANKS
 
 
 def _month_days(day: date) -> list[date]:

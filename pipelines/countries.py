@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+import pycountry
 
-from pipelines.iso3166 import ISO3166_ALPHA3
+# Every ISO 3166-1 alpha-3 code (pycountry keeps the standard's 249): the vocabulary every country
+# column in the warehouse is checked against. The names we print are ours (below), not the
+# standard's ("South Korea", not "Korea, Republic of").
+ISO3166_ALPHA3: frozenset[str] = frozenset(country.alpha_3 for country in pycountry.countries)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from pipelines.iso3166 import ISO3166_ALPHA3
+from pipelines.countries import ISO3166_ALPHA3
 from pipelines.sources.errors import SourceFormatError
 
 SOURCE = "policy_statements"

@@ -129,6 +129,12 @@ def models(layer: str, sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
 
 
 @cache
+def macros(sql_dir: Path = SQL_DIR) -> tuple[str, ...]:
+    """The scalar macros every model may use (`sql/macros/*.sql`), created before the staging DDL."""
+    return tuple(path.read_text(encoding="utf-8") for path in sorted((sql_dir / "macros").glob("*.sql")))
+
+
+@cache
 def all_models(sql_dir: Path = SQL_DIR) -> dict[str, SqlModel]:
     """Every model of every layer by qualified name; an unknown `-- depends_on:` name is an error."""
     found = {m.qualified: m for layer in LAYERS for m in models(layer, sql_dir)}

@@ -49,7 +49,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.iso3166 import ISO3166_ALPHA3
+from pipelines.countries import ISO3166_ALPHA3
 from pipelines.sources.errors import SourceFormatError
 
 SOURCE = "tariff_register"

@@ -26,7 +26,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import REPO_ROOT, VERSION, Settings
-from pipelines.sql_files import SqlCheck, SqlModel, checks, models
+from pipelines.sql_files import SqlCheck, SqlModel, checks, macros, models
 
 SCHEMAS = ("staging", "core", "marts", "meta")
 EXPORT_SCHEMAS = ("core", "marts")
@@ -95,6 +95,8 @@ def ensure_structure(con: duckdb.DuckDBPyConnection) -> None:
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(META_DDL)
+    for macro in macros():
+        con.execute(macro)
     for model in models("staging"):
         con.execute(model.sql)
 

@@ -153,6 +153,12 @@ def test_holidays_and_stale_windows():
     assert date(2026, 5, 6) in calendars.japan_holidays(2026)  # substitute for Sunday 3 May
     assert date(2026, 9, 22) in calendars.japan_holidays(2026)  # between two holidays
     assert not calendars.tokyo_business_day(date(2025, 12, 31))
+    # Where a rule of the current law alone is wrong: the 2019 enthronement holidays, the Olympic
+    # moves of 2020 (Sports Day on 24 July, not in October), Marine Day on 20 July in 2000
+    # (Happy Monday began in 2003 for it).
+    assert not calendars.tokyo_business_day(date(2019, 4, 30)) and not calendars.tokyo_business_day(date(2019, 5, 2))
+    assert not calendars.tokyo_business_day(date(2020, 7, 24)) and calendars.tokyo_business_day(date(2020, 10, 12))
+    assert not calendars.tokyo_business_day(date(2000, 7, 20)) and calendars.tokyo_business_day(date(2000, 7, 17))
     assert calendars.stale_after("tic_table5") == timedelta(days=50)
     assert calendars.calendar_for("countries") is None
     with pytest.raises(KeyError):

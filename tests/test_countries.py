@@ -11,12 +11,12 @@ from pipelines.countries import (
     AGGREGATE_CODES,
     COUNTRIES,
     CUSTODY_CENTERS,
+    ISO3166_ALPHA3,
     Country,
     dim_country_frame,
     label_map_frame,
     resolve_label,
 )
-from pipelines.iso3166 import ISO3166_ALPHA3
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.iso3166 import ISO3166_ALPHA3
+from pipelines.countries import ISO3166_ALPHA3
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import fred, mof_reserves
 from tests.parser_errors import expect_format_error

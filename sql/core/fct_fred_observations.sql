@@ -2,12 +2,12 @@
 -- depends_on: staging.fred, staging.fred_series
 CREATE OR REPLACE TABLE core.fct_fred_observations AS
 -- Two bodies of one series fetched on the same day must not double a row: the one fetched last is that day's vintage. The unit comes from the series table, never from the values.
-SELECT DISTINCT ON (o.series_id, o.obs_date, CAST(timezone('UTC', o.fetched_at) AS DATE))
+SELECT DISTINCT ON (o.series_id, o.obs_date, core.vintage_date(o.fetched_at))
        o.series_id, o.obs_date, o.value, s.unit,
-       CAST(timezone('UTC', o.fetched_at) AS DATE) AS vintage
+       core.vintage_date(o.fetched_at) AS vintage
 FROM staging.fred o
 LEFT JOIN staging.fred_series s USING (series_id)
-ORDER BY o.series_id, o.obs_date, CAST(timezone('UTC', o.fetched_at) AS DATE), o.fetched_at DESC;
+ORDER BY o.series_id, o.obs_date, core.vintage_date(o.fetched_at), o.fetched_at DESC;
 
 COMMENT ON TABLE core.fct_fred_observations IS 'Every observation of every FRED series loaded (TLW_FRED_SERIES), long format, in every vintage fetched. Series, units and meaning: staging.fred_series (pipelines/sources/fred.py SERIES). Reserves series are also in core.fct_reserves.';
 COMMENT ON COLUMN core.fct_fred_observations.series_id IS 'FRED series id, e.g. TRESEGCNM052N, FDHBFIN, DEXJPUS.';

@@ -22,7 +22,7 @@ yen_per_usd AS (
 ),
 operations AS (
     SELECT i.intervention_date, i.amount_100m_jpy / 10.0 AS amount_jpy_bn, i.side, i.currency_pair, i.line_no,
-           CAST(timezone('UTC', latest.fetched_at) AS DATE) AS vintage
+           core.vintage_date(latest.fetched_at) AS vintage
     FROM staging.mof_interventions i
     JOIN latest USING (raw_sha256)
     WHERE i.row_kind = 'daily'

@@ -3,15 +3,15 @@
 CREATE OR REPLACE TABLE core.fct_holdings_aggregates AS
 WITH cells AS (
     SELECT aggregate AS label, ref_month, value_usd_bn, 'tic_mfh_history' AS source, series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)) AS vintage, raw_sha256, fetched_at
+           coalesce(file_date, core.vintage_date(fetched_at)) AS vintage, raw_sha256, fetched_at
     FROM staging.tic_mfh_history WHERE aggregate IS NOT NULL
     UNION ALL
     SELECT aggregate, ref_month, value_usd_bn, 'tic_table5', series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)), raw_sha256, fetched_at
+           coalesce(file_date, core.vintage_date(fetched_at)), raw_sha256, fetched_at
     FROM staging.tic_table5 WHERE aggregate IS NOT NULL
     UNION ALL
     SELECT aggregate, ref_month, for_treas_pos_usd_mn / 1000.0, 'tic_table3', NULL, FALSE,
-           CAST(fetched_at AS DATE), raw_sha256, fetched_at
+           core.vintage_date(fetched_at), raw_sha256, fetched_at
     FROM staging.tic_table3 WHERE aggregate IS NOT NULL
 )
 SELECT DISTINCT ON (label, ref_month, source, series, is_comparison_series, vintage)

@@ -9,7 +9,7 @@ WITH mof AS (
            fx_reserves_usd_mn, securities_usd_mn, deposits_usd_mn, imf_position_usd_mn,
            sdr_usd_mn, gold_usd_mn, gold_moz, other_reserve_assets_usd_mn,
            'total_incl_gold' AS measure, 'mof_reserves' AS source,
-           CAST(timezone('UTC', fetched_at) AS DATE) AS vintage, raw_sha256, fetched_at
+           core.vintage_date(fetched_at) AS vintage, raw_sha256, fetched_at
     FROM staging.mof_reserves
 ),
 fred AS (
@@ -22,7 +22,7 @@ fred AS (
            CAST(NULL AS BIGINT) AS sdr_usd_mn, CAST(NULL AS BIGINT) AS gold_usd_mn,
            CAST(NULL AS DOUBLE) AS gold_moz, CAST(NULL AS BIGINT) AS other_reserve_assets_usd_mn,
            s.measure, 'fred' AS source,
-           CAST(timezone('UTC', o.fetched_at) AS DATE) AS vintage, o.raw_sha256, o.fetched_at
+           core.vintage_date(o.fetched_at) AS vintage, o.raw_sha256, o.fetched_at
     FROM staging.fred o
     JOIN staging.fred_series s USING (series_id)
     WHERE s.measure = 'total_excl_gold' AND s.iso3 IS NOT NULL AND s.unit = 'usd_mn'

@@ -9,7 +9,7 @@ SELECT DISTINCT ON (iso3, ref_month, vintage)
        for_treas_net_usd_mn / 1000.0 AS net_purchases_usd_bn,
        -for_treas_net_usd_mn / 1000.0 AS net_sales_usd_bn,
        for_lt_treas_valchg_usd_mn / 1000.0 AS lt_valuation_change_usd_bn,
-       CAST(fetched_at AS DATE) AS vintage,
+       core.vintage_date(fetched_at) AS vintage,
        raw_sha256
 FROM staging.tic_table3
 WHERE iso3 IS NOT NULL

@@ -4,17 +4,17 @@ CREATE OR REPLACE TABLE core.fct_treasury_holdings AS
 WITH cells AS (
     SELECT iso3, ref_month, value_usd_bn AS holdings_usd_bn, value_flag,
            'tic_mfh_history' AS source, series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)) AS vintage, revised_on, raw_sha256, fetched_at
+           coalesce(file_date, core.vintage_date(fetched_at)) AS vintage, revised_on, raw_sha256, fetched_at
     FROM staging.tic_mfh_history WHERE iso3 IS NOT NULL
     UNION ALL
     SELECT iso3, ref_month, value_usd_bn, value_flag,
            'tic_table5', series, is_comparison_series,
-           coalesce(file_date, CAST(fetched_at AS DATE)), revised_on, raw_sha256, fetched_at
+           coalesce(file_date, core.vintage_date(fetched_at)), revised_on, raw_sha256, fetched_at
     FROM staging.tic_table5 WHERE iso3 IS NOT NULL
     UNION ALL
     SELECT iso3, ref_month, for_treas_pos_usd_mn / 1000.0, NULL,
            'tic_table3', NULL, FALSE,
-           CAST(fetched_at AS DATE), CAST(NULL AS DATE), raw_sha256, fetched_at
+           core.vintage_date(fetched_at), CAST(NULL AS DATE), raw_sha256, fetched_at
     FROM staging.tic_table3 WHERE iso3 IS NOT NULL
 )
 -- Two bodies of the same vintage (re-fetched, line endings changed) must not double a row: keep

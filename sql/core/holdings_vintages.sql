@@ -22,7 +22,7 @@ FROM core.fct_treasury_holdings
 WHERE NOT is_comparison_series
   AND vintage <= CAST(d AS DATE)
 ORDER BY iso3, ref_month, vintage DESC,
-         CASE source WHEN 'tic_table5' THEN 0 WHEN 'tic_table3' THEN 1 ELSE 2 END;
+         core.tic_source_rank(source);
 
 -- sqlfluff's DuckDB dialect cannot parse COMMENT ON MACRO TABLE, hence the noqa: PRS.
 COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as it stood on date d: one row per iso3 and ref_month, from the newest file whose vintage <= d (same tie rule as the latest view). Usage: SELECT * FROM core.treasury_holdings_asof(DATE ''2026-03-18''). Vintage is the date printed in the file (mfhhis01) or the fetch date (Table 5, Table 3).'; -- noqa: PRS
@@ -91,7 +91,7 @@ chosen AS (
     SELECT * FROM pairs
     QUALIFY row_number() OVER (
         PARTITION BY holder, ref_month
-        ORDER BY vintage DESC, CASE source WHEN 'tic_table5' THEN 0 WHEN 'tic_table3' THEN 1 ELSE 2 END
+        ORDER BY vintage DESC, core.tic_source_rank(source)
     ) = 1
 ),
 shifts AS (

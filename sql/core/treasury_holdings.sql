@@ -8,7 +8,7 @@ WHERE NOT is_comparison_series
 -- Latest vintage wins; on the same date the current tables (Table 5, then Table 3) win over the
 -- history file, which TIC restates less often.
 ORDER BY iso3, ref_month, vintage DESC,
-         CASE source WHEN 'tic_table5' THEN 0 WHEN 'tic_table3' THEN 1 ELSE 2 END;
+         core.tic_source_rank(source);
 
 COMMENT ON TABLE core.treasury_holdings IS 'Latest view: exactly one row per country and month, the newest vintage of the current series.';
 COMMENT ON COLUMN core.treasury_holdings.iso3 IS 'Holder country, ISO 3166 alpha-3.';

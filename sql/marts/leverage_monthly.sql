@@ -50,7 +50,7 @@ grand_total_latest AS (
     SELECT DISTINCT ON (ref_month) ref_month, value_usd_bn
     FROM core.fct_holdings_aggregates
     WHERE label = 'grand_total' AND NOT is_comparison_series
-    ORDER BY ref_month, vintage DESC, CASE source WHEN 'tic_table5' THEN 0 WHEN 'tic_table3' THEN 1 ELSE 2 END
+    ORDER BY ref_month, vintage DESC, core.tic_source_rank(source)
 ),
 public_debt AS (
     SELECT ref_month, debt_held_by_public_usd_bn
