@@ -30,12 +30,18 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 import duckdb
+import jinja2
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from pipelines import warehouse
 from pipelines.config import Settings
+
+# The page layout, CSS and tables are a Jinja2 template; the sections' text and charts are built here.
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("pipelines", "templates"), autoescape=True)
+PAGE = TEMPLATES.get_template("report.html.j2")
+MACROS = TEMPLATES.get_template("report_macros.j2").module
 
 TOP_HOLDERS = 8
 CLAIM_GRID_MONTHS = 18  # verdict grid: the largest holders over the latest 18 months
@@ -94,14 +100,9 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 
 
 def table(headers: list[str], body: list[list[str]], css: str = "", numeric: set[int] = frozenset()) -> str:
-    """An HTML table from already escaped cells; the columns in `numeric` are right-aligned."""
-
-    def cell(tag: str, i: int, content: str) -> str:
-        return f'<{tag} class="num">{content}</{tag}>' if i in numeric else f"<{tag}>{content}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
-    lines = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in body)
-    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>'
+    """An HTML table from already escaped cells (the template's `table` macro); the columns in
+    `numeric` are right-aligned."""
+    return str(MACROS.table(headers, body, css, numeric))
 
 
 def figure_html(fig: go.Figure, div_id: str) -> str:
@@ -152,7 +153,8 @@ def top_holders(con: duckdb.DuckDBPyConnection) -> list[dict]:
 # the header
 
 
-def header_html(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> str:
+def header_facts(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> tuple[list, list]:
+    """The page header's facts (name, value) and its per-source rows, escaped for the template."""
     publish = rows(con, "SELECT published_at, code_version, checks_passed, tables FROM meta.publish_log ORDER BY published_at DESC LIMIT 1")
     sources = rows(
         con,
@@ -166,32 +168,22 @@ def header_html(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at
     facts = [
         ("Report generated", _utc(generated_at)),
         ("Warehouse published", _utc(p.get("published_at"))),
-        ("Code version", esc(p.get("code_version", "unknown"))),
-        ("Checks passed at publish", esc(p.get("checks_passed", "–"))),
-        ("Warehouse", esc(settings.published_db)),
+        ("Code version", p.get("code_version", "unknown")),
+        ("Checks passed at publish", p.get("checks_passed", "–")),
+        ("Warehouse", settings.published_db),
     ]
-    facts_html = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
-    source_rows = [[esc(s["source"]), _utc(s["fetched_at"]), esc(s["bodies"])] for s in sources]
-    return (
-        "<header><h1>Treasury Leverage Warehouse</h1>"
-        "<p class=lede>Who holds U.S. Treasuries, how much leverage that gives them, and what the official "
-        "figures say about claims of selling. All figures come from the published warehouse; "
-        "nothing on this page is fetched from the internet.</p>"
-        f"<dl class=facts>{facts_html}</dl>"
-        "<details open><summary>Data as of, per source (last fetch, UTC)</summary>"
-        + table(["source", "last fetched (UTC)", "files loaded"], source_rows, "compact")
-        + "</details></header>"
-    )
+    return facts, [[esc(s["source"]), esc(_utc(s["fetched_at"])), esc(s["bodies"])] for s in sources]
 
 
 def _utc(value) -> str:
+    """A time as `YYYY-MM-DD HH:MM UTC` (not escaped: the template escapes)."""
     if value is None:
         return "–"
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc)
         return value.strftime("%Y-%m-%d %H:%M UTC")
-    return esc(value)
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,13 +354,14 @@ def japan_section(con: duckdb.DuckDBPyConnection) -> str:
     fig.update_yaxes(title_text="USD bn", row=1, col=1)
     fig.update_yaxes(title_text="yen bn", row=2, col=1)
     fig.update_layout(height=620, barmode="stack", legend=dict(orientation="h", y=-0.08, x=0, traceorder="normal"))
+    # The ratio is the mart's (one rule: same holdings view, same reserves measure), not recomputed.
     ratio = rows(
         con,
         """
-        SELECT h.ref_month, h.holdings_usd_bn, r.total_reserves_usd_mn / 1000.0 AS reserves_usd_bn
-        FROM core.treasury_holdings h
-        JOIN core.reserves r ON r.iso3 = h.iso3 AND r.ref_month = h.ref_month AND r.measure = 'total_incl_gold'
-        WHERE h.iso3 = 'JPN' ORDER BY h.ref_month DESC LIMIT 1
+        SELECT ref_month, holdings_usd_bn, reserves_usd_bn, holdings_to_reserves
+        FROM marts.leverage_monthly
+        WHERE iso3 = 'JPN' AND holdings_to_reserves IS NOT NULL
+        ORDER BY ref_month DESC LIMIT 1
         """,
     )
     summary = ""
@@ -377,8 +370,8 @@ def japan_section(con: duckdb.DuckDBPyConnection) -> str:
         summary = (
             f" At end-{r['ref_month']:%B %Y}, the latest month with both figures, Japan held "
             f"${num(r['holdings_usd_bn'])} bn of Treasuries against ${num(r['reserves_usd_bn'])} bn of reserves "
-            f"({num(100 * r['holdings_usd_bn'] / r['reserves_usd_bn'], 0)}%). TIC counts Treasuries held by all Japanese "
-            "residents, not only the Ministry of Finance, so the ratio is an upper bound on what reserves hold."
+            f"({num(100 * r['holdings_to_reserves'], 0)}%, marts.leverage_monthly). TIC counts Treasuries held by all "
+            "Japanese residents, not only the Ministry of Finance, so the ratio is an upper bound on what reserves hold."
         )
     caption = (
         "<p>Japan's holdings of U.S. Treasuries (core.treasury_holdings) against its official reserve assets "
@@ -589,25 +582,23 @@ SECTIONS = (
 # the page
 
 
-def render_section(con: duckdb.DuckDBPyConnection, section: Section, present: set[str]) -> str:
+def render_section(con: duckdb.DuckDBPyConnection, section: Section, present: set[str]) -> dict:
+    """What the template needs of one section: its body, or why it is unavailable."""
+    out = {"anchor": section.anchor, "title": section.title, "nav": section.nav, "body": "", "unavailable": ""}
     missing = [t for t in section.tables if t not in present]
     if missing:
-        body = unavailable(
+        out["unavailable"] = (
             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in the published warehouse "
             "(not built yet by this code version, or the last refresh did not publish it). "
             "Run `tlw refresh` once it is; the other sections are unaffected."
         )
-    else:
-        try:
-            body = section.build(con)
-        except duckdb.Error as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            body = unavailable(f"reading {', '.join(section.tables)} failed: {first_line}")
-    return f'<section id="{section.anchor}"><h2>{esc(section.title)}</h2>{body}</section>'
-
-
-def unavailable(reason: str) -> str:
-    return f'<p class="unavailable"><strong>This section is unavailable:</strong> {esc(reason)}</p>'
+        return out
+    try:
+        out["body"] = section.build(con)
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        out["unavailable"] = f"reading {', '.join(section.tables)} failed: {first_line}"
+    return out
 
 
 def present_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -616,21 +607,13 @@ def present_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def render_report(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> str:
     present = present_tables(con)
-    header = header_html(con, settings, generated_at) if {"meta.load_log", "meta.publish_log"} <= present else (
-        "<header><h1>Treasury Leverage Warehouse</h1>" + unavailable("meta.load_log / meta.publish_log are missing") + "</header>"
-    )
-    nav = "".join(f'<a href="#{s.anchor}">{esc(s.nav)}</a>' for s in SECTIONS)
-    sections = "".join(render_section(con, s, present) for s in SECTIONS)
-    return (
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
-        f"<title>Treasury Leverage Warehouse report {generated_at:%Y-%m-%d %H:%M} UTC</title>"
-        f"<style>{CSS}</style>"
-        # plotly.js inline, once: the page needs no network to draw its charts
-        f'<script type="text/javascript">{get_plotlyjs()}</script>'
-        f"</head><body>{header}<nav>{nav}</nav><main>{sections}</main>"
-        "<footer>Written by <code>tlw report</code>. Charts: plotly (embedded). "
-        "Sources: U.S. Treasury TIC, Japan Ministry of Finance, FRED / IMF, Treasury Fiscal Data, Federal Register "
-        "and the project's curated tariff register.</footer></body></html>"
+    facts, sources = header_facts(con, settings, generated_at) if {"meta.load_log", "meta.publish_log"} <= present else (None, [])
+    return PAGE.render(
+        generated_at=generated_at,
+        plotly_js=get_plotlyjs(),
+        facts=facts,
+        sources=sources,
+        sections=[render_section(con, s, present) for s in SECTIONS],
     )
 
 
@@ -668,34 +651,3 @@ def write_report(folder: Path, page: str, generated_at: datetime) -> Path:
     shutil.copyfile(path, latest_partial)
     os.replace(latest_partial, folder / "latest.html")
     return path
-
-
-CSS = """
-body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1320px;
-       padding: 16px 24px 40px; color: #222; line-height: 1.4; }
-h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin: 32px 0 6px; font-size: 20px; border-bottom: 2px solid #ddd; }
-.lede { color: #555; margin: 0 0 10px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 8px; font-size: 14px; }
-dl.facts dt { color: #666; } dl.facts dd { margin: 0; }
-nav { position: sticky; top: 0; background: #fff; padding: 8px 0; border-bottom: 1px solid #eee; z-index: 10; }
-nav a { margin-right: 16px; font-size: 14px; color: #1f5fa8; text-decoration: none; }
-section p { max-width: 1100px; font-size: 14px; color: #333; }
-table { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
-th, td { border-bottom: 1px solid #e5e5e5; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f6f6f6; font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-table.windows td:nth-child(1), table.windows td:nth-child(3), table.windows td:nth-child(4) { white-space: nowrap; }
-table.compact td, table.compact th { padding: 2px 8px; }
-table.grid td, table.grid th { text-align: center; padding: 3px 4px; } table.grid td:first-child { text-align: left; white-space: nowrap; }
-table.claims td:nth-child(-n+6) { white-space: nowrap; } .evidence { font-size: 12px; color: #333; }
-.verdict { display: inline-block; padding: 1px 6px; border-radius: 3px; font-size: 12px; white-space: nowrap; cursor: help; }
-.v-net_seller, .v-holdings_fell { background: #f8d0cc; color: #8a1c12; }
-.v-net_buyer, .v-holdings_rose { background: #d3ecd5; color: #1d5e25; }
-.v-no_net_flow, .v-holdings_unchanged { background: #eee; color: #444; }
-.v-undetermined { background: #fff4cc; color: #6b5500; }
-.note { color: #777; font-size: 11px; }
-.unavailable { background: #fff4e5; border-left: 4px solid #e69500; padding: 8px 12px; }
-.empty { color: #777; }
-details summary { cursor: pointer; font-size: 14px; color: #444; }
-footer { margin-top: 40px; font-size: 12px; color: #777; }
-"""
