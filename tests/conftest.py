@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,17 +56,28 @@ def fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
         mp.delenv(name, raising=False)
 
 
+_PUBLISHED_ONCE: list[Path] = []  # the session's one full refresh from the fixture mirror
+
+
 def publish_fixture_mirror(root: Path) -> Path:
-    """Copy the fixture mirror under `root` and publish a full refresh from it into `root/home`.
+    """The fixture mirror under `root/mirror` and a warehouse published from it in `root/home`.
 
-    For module-scoped fixtures: one refresh serves every test of a module. Returns `root`.
+    For module-scoped fixtures. The full refresh runs once per test session; every caller gets a
+    copy of its home and mirror (the copy is what that refresh would have written there: the
+    files name no absolute path). Returns `root`.
     """
-    from pipelines.refresh import run_refresh
+    if not _PUBLISHED_ONCE:
+        from pipelines.refresh import run_refresh
 
-    shutil.copytree(FIXTURE_MIRROR, root / "mirror")
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, root / "home", root / "mirror")
-        outcome = run_refresh(Settings.from_env())
-    assert outcome.success, outcome.failures
-    assert not outcome.skipped_sources
+        once = Path(tempfile.mkdtemp(prefix="tlw-published-once-"))
+        atexit.register(shutil.rmtree, once, ignore_errors=True)
+        shutil.copytree(FIXTURE_MIRROR, once / "mirror")
+        with pytest.MonkeyPatch.context() as mp:
+            fixture_env(mp, once / "home", once / "mirror")
+            outcome = run_refresh(Settings.from_env())
+        assert outcome.success, outcome.failures
+        assert not outcome.skipped_sources
+        _PUBLISHED_ONCE.append(once)
+    shutil.copytree(_PUBLISHED_ONCE[0] / "mirror", root / "mirror")
+    shutil.copytree(_PUBLISHED_ONCE[0] / "home", root / "home", symlinks=True)
     return root
