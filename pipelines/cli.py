@@ -21,11 +21,10 @@ def _refresh(args: argparse.Namespace) -> int:
     from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, record_refresh, run_refresh
     from pipelines.warehouse import NoSpace, no_space_message
 
-    if args.full_history:
-        os.environ["TLW_FULL_HISTORY"] = "1"
     settings = Settings.from_env()
     try:
-        outcome = run_refresh(settings, everything=args.all or args.full_history, wait=args.wait)
+        # --full-history is run config of this run, not an environment variable.
+        outcome = run_refresh(settings, everything=args.all or args.full_history, wait=args.wait, full_history=args.full_history)
     except RefreshBusy as exc:
         print(f"tlw refresh: {exc}", file=sys.stderr)
         return 3

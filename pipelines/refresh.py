@@ -91,7 +91,11 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = False) -> RefreshOutcome:
+def run_refresh(
+    settings: Settings, *, everything: bool = False, wait: bool = False, full_history: bool = False
+) -> RefreshOutcome:
+    """`full_history` re-requests the incremental APIs' whole history in this run (run config of the
+    staging step; TLW_FULL_HISTORY=1 does it for every run)."""
     started = time.monotonic()
     with refresh_lock(settings, wait=wait):
         instance = dagster_instance(settings)
@@ -119,7 +123,10 @@ def run_refresh(settings: Settings, *, everything: bool = False, wait: bool = Fa
             raise_on_error=False,
             tags={CLI_TRIGGER_TAG: "cli", PID_TAG: str(os.getpid())},
             # Dagster's per-step debug lines would bury the summary; failures still reach stderr.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                "ops": {"staging": {"config": {"full_history": full_history}}},
+            },
         )
         outcome.ran = True
         _read_events(result, outcome)

@@ -204,8 +204,7 @@ def set_env(mp: pytest.MonkeyPatch, home: Path, mirror: str) -> None:
     mp.setenv("TLW_FRED_SERIES", fixture_fred_series())
     mp.setenv("TLW_HOME", str(home))
     mp.setenv("TLW_MIRROR", mirror)
-    # run_refresh points DAGSTER_HOME at $TLW_HOME/dagster and --full-history sets
-    # TLW_FULL_HISTORY: register both so they are restored.
+    # run_refresh points DAGSTER_HOME at $TLW_HOME/dagster: register it so it is restored.
     mp.setenv("DAGSTER_HOME", str(home / "dagster"))
     mp.setenv("TLW_FULL_HISTORY", "")
 

@@ -345,9 +345,10 @@ def test_full_history_asks_from_fr_since_again(fr_env, monkeypatch):
     server = fr_env
     settings = Settings.from_env()
     assert run_refresh(settings).success
-    monkeypatch.setenv("TLW_FULL_HISTORY", "1")
+    # `tlw refresh --full-history`: run config of the staging step, not the environment.
+    monkeypatch.delenv("TLW_FULL_HISTORY", raising=False)
     start = len(server.requests)
-    outcome = run_refresh(Settings.from_env(), everything=True)
+    outcome = run_refresh(Settings.from_env(), everything=True, full_history=True)
     assert outcome.success, outcome.failures
     asked = fr_requests(server, start)
     assert sorted(asked) == sorted(served_path(url) for _, urls, _ in fixture_searches() for url in urls)

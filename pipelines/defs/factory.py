@@ -19,6 +19,7 @@ failure of one asset (a source that does not parse, a model whose SQL fails) doe
 others of its step that do not depend on it; the step then fails naming each failed asset.
 """
 
+import dataclasses
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -173,6 +174,14 @@ def _ingest(
     )
 
 
+class StagingConfig(dg.Config):
+    """Per-run options of the staging step (run config, not the process environment)."""
+
+    # Ask the incremental APIs (Federal Register, Debt to the Penny) for their whole history again
+    # (`tlw refresh --full-history`), as TLW_FULL_HISTORY=1 does for every run.
+    full_history: bool = False
+
+
 def staging_assets(sources: Sequence[Source], freshness: Freshness) -> dg.AssetsDefinition:
     layer_checks = _checks_of([f"staging.{s.name}" for s in sources])
 
@@ -183,8 +192,10 @@ def staging_assets(sources: Sequence[Source], freshness: Freshness) -> dg.Assets
         can_subset=True,
         pool=WRITER_POOL,
     )
-    def _staging(context: dg.AssetExecutionContext):
+    def _staging(context: dg.AssetExecutionContext, config: StagingConfig):
         settings = Settings.from_env()
+        if config.full_history:
+            settings = dataclasses.replace(settings, full_history=True)
         failures: list[tuple[dg.AssetKey, BaseException]] = []
         with Fetcher(settings) as fetcher, warehouse.build_connection(settings) as con:
             for source in sources:
