@@ -41,9 +41,9 @@ from pipelines import tariff_register, warehouse
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.fetch import Fetcher, FetchError, FetchResult
 from pipelines.ingest import IncompleteSearch, IngestReport, PagedSource, SeedSource, count_page, load_page
-from pipelines.sources.pages import Page
 from pipelines.sources import federal_register
 from pipelines.sources.errors import SourceFormatError
+from pipelines.sources.pages import Page
 
 PER_PAGE_ENV = "TLW_FR_PER_PAGE"
 REGISTER_ENV = "TLW_TARIFF_REGISTER"
