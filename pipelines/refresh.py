@@ -32,7 +32,6 @@ from pipelines.recovery import (
     recover_working_copy,
 )
 
-
 # How DuckDB, SQLite and the OS say a write failed for want of space.
 DISK_FULL_MARKERS = ("No space left on device", "database or disk is full")
 

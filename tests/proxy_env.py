@@ -18,7 +18,8 @@ import trustme
 
 from pipelines.catalog import debt
 from pipelines.mirror import mirror_relpath
-from pipelines.sources import debt_to_penny, federal_register as fr, mspd
+from pipelines.sources import debt_to_penny, mspd
+from pipelines.sources import federal_register as fr
 from tests.api_emulation import FederalRegisterApi, FiscalDataApi
 from tests.conftest import FIXTURE_MIRROR
 from tests.loopback import ConnectProxy, TlsHostServer

@@ -19,7 +19,8 @@ from pipelines.config import Settings
 from pipelines.fetch import Fetcher
 from pipelines.ingest import IncompleteSearch
 from pipelines.mirror import mirror_relpath
-from pipelines.sources import debt_to_penny, federal_register as fr
+from pipelines.sources import debt_to_penny
+from pipelines.sources import federal_register as fr
 from tests.loopback import LoopbackServer, Reply
 
 SINCE = date(2025, 1, 1)
