@@ -11,6 +11,8 @@ Sections, one function each, in the order of the page:
   3. `leverage_section`     holders ranked by holdings, share of foreign holdings, holdings / reserves
   4. `claims_section`       claim checks (verdict, evidence) for the latest months
   5. `tariff_windows_section` holdings around the tariff events that named the largest holders
+  6. `april_2025_section`   April 2025: 10- and 30-year yields, the term premium, weekly custody and
+                            Japan's weekly foreign bond flows, tariff actions and statements marked
 A section whose tables are missing from the published warehouse (a mart not built yet) says so
 and which table is missing; the other sections still render.
 
@@ -25,7 +27,7 @@ import shutil
 import sys
 import textwrap
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, TextIO
 
@@ -455,7 +457,7 @@ def leverage_section(con: duckdb.DuckDBPyConnection) -> str:
 
 def claims_section(con: duckdb.DuckDBPyConnection) -> str:
     holders = top_holders(con)
-    months = [r["ref_month"] for r in rows(con, "SELECT DISTINCT ref_month FROM marts.claim_checks ORDER BY ref_month DESC LIMIT ?", [CLAIM_GRID_MONTHS])]
+    months = [r["ref_month"] for r in rows(con, "SELECT DISTINCT ref_month FROM marts.claim_checks WHERE ref_month IS NOT NULL ORDER BY ref_month DESC LIMIT ?", [CLAIM_GRID_MONTHS])]
     if not months or not holders:
         return "<p class=empty>marts.claim_checks has no rows yet.</p>"
     months.sort()
@@ -565,6 +567,152 @@ def tariff_windows_section(con: duckdb.DuckDBPyConnection) -> str:
     return caption + table(headers, body, "windows", numeric=set(range(4, len(headers))))
 
 
+# ---------------------------------------------------------------------------------------------
+# 6. April 2025: the sell-off, daily and weekly, with tariff actions and statements on the time axis
+
+
+APRIL_2025 = (date(2025, 3, 17), date(2025, 5, 31))
+APRIL_2025_TABLES = ("marts.market_daily", "marts.weekly_signals", "marts.event_market_windows",
+          "core.dim_tariff_event", "core.dim_policy_statement")
+STATEMENT_COLOURS = {"rules_out": "#1f77b4", "hints": "#d62728", "talks_round": "#2ca02c", "denies_selling": "#9467bd"}
+
+
+def april_2025_events(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Tariff events (first public date) and day-precise statements inside APRIL_2025, by date."""
+    return rows(
+        con,
+        """
+        SELECT 'tariff_event' AS kind, event_id AS id, event_date AS day, title AS label, authority AS detail
+        FROM core.dim_tariff_event WHERE event_date BETWEEN ? AND ?
+        UNION ALL
+        SELECT 'statement', statement_id, statement_date, speaker || ': ' || quote, kind
+        FROM core.dim_policy_statement WHERE date_precision = 'day' AND statement_date BETWEEN ? AND ?
+        ORDER BY day, id
+        """,
+        [*APRIL_2025, *APRIL_2025],
+    )
+
+
+def april_2025_section(con: duckdb.DuckDBPyConnection) -> str:
+    daily = rows(con, "SELECT obs_date, dgs10_pct, dgs30_pct, term_premium10_pct FROM marts.market_daily WHERE obs_date BETWEEN ? AND ? ORDER BY obs_date", list(APRIL_2025))
+    weekly = rows(
+        con,
+        """
+        SELECT week_start, week_end, custody_date, custody_treasuries_usd_mn, custody_treasuries_chg_usd_mn,
+               custody_treasuries_chg_zscore_52w, jp_foreign_bonds_net_100m_jpy
+        FROM marts.weekly_signals WHERE week_end >= ? AND week_start <= ? ORDER BY week_start
+        """,
+        list(APRIL_2025),
+    )
+    marks = april_2025_events(con)
+    intro = (
+        '<p class="lede">The weeks after the reciprocal tariffs of 2025-04-02, at the frequency they happened: '
+        "Treasury yields and the Kim-Wright term premium each business day (FRED, H.15), foreign official "
+        "custody holdings at the New York Fed each Wednesday (H.4.1) and Japanese investors' net purchases of "
+        "foreign bonds each week (MOF). Red triangles: tariff actions (first public date); circles: official "
+        "statements and talks rounds. Custody is every foreign official account, not Japan; MOF weekly is every "
+        "foreign bond, not only Treasuries.</p>"
+    )
+    if not daily and not weekly:
+        return intro + '<p class="empty">No daily or weekly market data in the published warehouse for '\
+            f"{APRIL_2025[0]} to {APRIL_2025[1]} (the FRED yield and custody series and MOF week.csv were not loaded).</p>"
+    return intro + april_2025_chart(daily, weekly, marks) + april_2025_windows(con)
+
+
+def april_2025_chart(daily: list[dict], weekly: list[dict], marks: list[dict]) -> str:
+    fig = make_subplots(
+        rows=5, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=[0.3, 0.16, 0.2, 0.2, 0.14],
+        subplot_titles=("Treasury yields, percent", "10-year term premium (Kim-Wright), percent",
+                        "Foreign official custody: marketable Treasuries, weekly change, $ bn",
+                        "Japanese investors: net purchases of foreign bonds, ¥ trillion per week",
+                        "Tariff actions and statements"),
+    )
+    days = [r["obs_date"] for r in daily]
+    for column, name, colour in (("dgs10_pct", "10-year", "#1f5fa8"), ("dgs30_pct", "30-year", "#7f3fbf")):
+        fig.add_trace(go.Scatter(x=days, y=[r[column] for r in daily], name=name, mode="lines",
+                                 line=dict(color=colour), connectgaps=False), row=1, col=1)
+    fig.add_trace(go.Scatter(x=days, y=[r["term_premium10_pct"] for r in daily], name="term premium",
+                             mode="lines", line=dict(color="#555")), row=2, col=1)
+    custody = [r for r in weekly if r["custody_treasuries_chg_usd_mn"] is not None]
+    fig.add_trace(go.Bar(
+        x=[r["custody_date"] for r in custody], y=[r["custody_treasuries_chg_usd_mn"] / 1000 for r in custody],
+        name="custody change", marker_color=["#c0392b" if r["custody_treasuries_chg_usd_mn"] < 0 else "#2e8b57" for r in custody],
+        text=[f"level ${num(r['custody_treasuries_usd_mn'] / 1000)} bn; z {num(r['custody_treasuries_chg_zscore_52w'], 1, signed=True)}" for r in custody],
+        textposition="none", showlegend=False,
+        hovertemplate="Wednesday %{x|%Y-%m-%d}: %{y:+.1f} bn<br>%{text}<extra></extra>"), row=3, col=1)
+    flows = [r for r in weekly if r["jp_foreign_bonds_net_100m_jpy"] is not None]
+    fig.add_trace(go.Bar(
+        # a Sunday-to-Saturday flow, drawn at the middle of its week
+        x=[r["week_start"] + timedelta(days=3) for r in flows],
+        y=[r["jp_foreign_bonds_net_100m_jpy"] / 10000 for r in flows], name="Japan foreign bonds",
+        marker_color=["#c0392b" if r["jp_foreign_bonds_net_100m_jpy"] < 0 else "#2e8b57" for r in flows],
+        text=[f"{r['week_start']:%Y-%m-%d} to {r['week_end']:%Y-%m-%d}" for r in flows],
+        textposition="none", showlegend=False,
+        hovertemplate="%{text}: %{y:+.2f} trillion yen<extra></extra>"), row=4, col=1)
+    add_statement_and_tariff_marks(fig, marks)
+    fig.update_layout(height=900, showlegend=True, legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"), bargap=0.3)
+    fig.update_xaxes(range=[APRIL_2025[0], APRIL_2025[1]])
+    return figure_html(fig, "chart-april-2025")
+
+
+def add_statement_and_tariff_marks(fig: go.Figure, marks: list[dict]) -> None:
+    """Every event as a vertical line through the panels and a marker in the bottom strip."""
+    for mark in marks:
+        dash = "dot" if mark["kind"] == "statement" else "solid"
+        for row in range(1, 5):
+            fig.add_vline(x=mark["day"], line=dict(color="rgba(120,120,120,0.35)", width=1, dash=dash), row=row, col=1)
+    for kind, symbol, lane in (("tariff_event", "triangle-up", "tariff actions"), ("statement", "circle", "statements")):
+        group = [m for m in marks if m["kind"] == kind]
+        if not group:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[m["day"] for m in group], y=[lane] * len(group), mode="markers", name=lane, showlegend=False,
+            marker=dict(symbol=symbol, size=11, color=["#c0392b" if kind == "tariff_event" else STATEMENT_COLOURS.get(m["detail"], "#444") for m in group]),
+            text=[f"<b>{m['day']:%Y-%m-%d}</b> {plot_text(m['detail'])}<br>{plot_text(m['label'][:140])}<br>{plot_text(m['id'])}" for m in group],
+            hovertemplate="%{text}<extra></extra>"), row=5, col=1)
+
+
+def april_2025_windows(con: duckdb.DuckDBPyConnection) -> str:
+    found = rows(
+        con,
+        """
+        SELECT w.event_id, w.event_kind, w.first_public_date_ny, w.time_assumed,
+               max(w.base_date) FILTER (WHERE w.series_id = 'DGS10') AS base_date,
+               max(w.base_value) FILTER (WHERE w.series_id = 'DGS10') AS dgs10_base,
+               max(w.chg_1) FILTER (WHERE w.series_id = 'DGS10') AS dgs10_1,
+               max(w.chg_5) FILTER (WHERE w.series_id = 'DGS10') AS dgs10_5,
+               max(w.chg_20) FILTER (WHERE w.series_id = 'DGS10') AS dgs10_20,
+               max(w.chg_5) FILTER (WHERE w.series_id = 'THREEFYTP10') AS tp_5,
+               max(w.chg_1) FILTER (WHERE w.series_id = 'WMTSECL1') AS custody_1,
+               max(w.chg_1) FILTER (WHERE w.series_id = 'MOF_JP_FOREIGN_BONDS') AS mof_1
+        FROM marts.event_market_windows w
+        WHERE w.first_public_date_ny BETWEEN ? AND ?
+        GROUP BY ALL
+        HAVING count(*) FILTER (WHERE w.series_id IN ('DGS10', 'WMTSECL1', 'MOF_JP_FOREIGN_BONDS')) > 0
+        ORDER BY w.first_public_date_ny, w.event_id
+        """,
+        list(APRIL_2025),
+    )
+    if not found:
+        return '<p class="empty">No event windows with yields, custody or MOF data in this period.</p>'
+    body = [
+        [
+            esc(r["event_id"]), esc(r["event_kind"]), esc(f"{r['first_public_date_ny']:%Y-%m-%d}") + (" *" if r["time_assumed"] else ""),
+            esc(f"{r['base_date']:%Y-%m-%d}" if r["base_date"] else ""), num(r["dgs10_base"], 2),
+            num(r["dgs10_1"], 0, True), num(r["dgs10_5"], 0, True), num(r["dgs10_20"], 0, True), num(r["tp_5"], 0, True),
+            num(r["custody_1"] / 1000 if r["custody_1"] is not None else None, 1, True),
+            num(r["mof_1"] / 10000 if r["mof_1"] is not None else None, 2, True),
+        ]
+        for r in found
+    ]
+    headers = ["event", "kind", "public (New York date)", "last 10y close before", "10y before, %", "10y +1d, bp",
+               "10y +5d, bp", "10y +20d, bp", "term premium +5d, bp", "custody, week spanning, $ bn", "Japan bonds, event week, ¥ tn"]
+    note = ('<p class="note">From marts.event_market_windows: changes from the last close strictly before the event '
+            "became public, business days with U.S. holidays skipped. * time of day not in the sources (09:00 local "
+            "assumed): an announcement after the New York close is then counted from the previous close.</p>")
+    return table(headers, body, css="windows compact", numeric=set(range(4, 11))) + note
+
+
 SECTIONS = (
     Section("holders", "The largest holders over time, with U.S. tariff events", "Largest holders",
             ("core.treasury_holdings", "core.dim_country", "core.dim_tariff_event"), holders_section),
@@ -575,6 +723,7 @@ SECTIONS = (
             ("marts.claim_checks", "core.treasury_holdings", "core.dim_country"), claims_section),
     Section("tariff-windows", "Holdings around tariff events that named them", "Around tariff events",
             ("marts.tariff_event_windows", "core.treasury_holdings", "core.dim_country"), tariff_windows_section),
+    Section("april-2025", "April 2025: the sell-off", "April 2025", APRIL_2025_TABLES, april_2025_section),
 )
 
 

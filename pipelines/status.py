@@ -58,6 +58,7 @@ LATEST_HELD: dict[str, str] = {
     "fred": "max(obs_date)",
     "debt_to_penny": "max(record_date)",
     "federal_register": "max(publication_date)",
+    "mof_weekly_securities": "max(week_end)",
 }
 GOOD_OUTCOMES = ("new", "unchanged", "not_modified")
 PROBLEM_STATES = ("never", "failing", "stale")

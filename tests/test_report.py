@@ -29,7 +29,7 @@ CHROMIUM_FLAGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND",  # no network at all: the charts must draw without it
     "--virtual-time-budget=10000",
 )
-CHARTS = ("chart-holders", "chart-japan")
+CHARTS = ("chart-holders", "chart-japan", "chart-april-2025")
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +176,34 @@ def test_tariff_windows_list_events_that_named_a_largest_holder(report):
     assert "unavailable" not in section
 
 
+def test_april_2025_section_puts_yields_custody_flows_and_events_on_one_axis(report):
+    # fixture values are constructed (see tests/test_evidence_marts.py); the events are the registers'
+    page = report.read_text(encoding="utf-8")
+    section = page[page.index('<section id="april-2025">'): page.index("</main>")]
+    assert "<h2>April 2025: the sell-off</h2>" in section and "unavailable" not in section
+    data, layout = figure(page, "chart-april-2025")
+    by_name = {t["name"]: t for t in data}
+    ten = by_name["10-year"]
+    assert ten["y"][ten["x"].index("2025-04-09")] == 4.34
+    assert None in ten["y"] and ten["x"][ten["y"].index(None)] == "2025-04-18"  # Good Friday: a gap, not a value
+    assert by_name["30-year"]["y"][by_name["30-year"]["x"].index("2025-04-09")] == 4.84
+    assert by_name["term premium"]["y"][by_name["term premium"]["x"].index("2025-04-09")] == 0.67
+    custody = by_name["custody change"]
+    assert custody["type"] == "bar" and custody["y"][custody["x"].index("2025-04-09")] == -17.5  # $ bn
+    bonds = by_name["Japan foreign bonds"]
+    assert bonds["y"][bonds["x"].index("2025-04-09")] == -2.1  # the week 04-06..04-12, drawn mid-week, trillion yen
+    hovers = " ".join(html.unescape(t) for trace in data if trace.get("mode") == "markers" for t in trace["text"])
+    for event_id in ("2025-04-09-kato-rules-out", "2025-05-01-kato-among-cards", "2025-04-02-eo14257-reciprocal", "2025-04-09-eo14266-pause"):
+        assert event_id in hovers, event_id
+    assert "2025-05-15-us-japan-talks-mid-may" not in hovers  # approximate date: not placed on the axis
+    # the window table: Kato's Tokyo-morning statement counted from the previous New York close
+    row = re.search(r"<tr><td>2025-04-09-kato-rules-out</td>(.*?)</tr>", section)
+    assert row, "no window row for Kato 2025-04-09"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[:8] == ["statement", "2025-04-08 *", "2025-04-08", "4.26", "+8", "+8", "+1", "+4"]
+    assert cells[8:] == ["-17.5", "-2.10"]
+
+
 # -- failure modes -------------------------------------------------------------------------------
 
 
@@ -232,7 +260,7 @@ def test_report_renders_in_headless_chromium(browser, report, tmp_path):
         assert len(re.findall(r'<svg class="main-svg"', drawn)) >= 2, f"{chart} has no rendered SVG"
     holders = dom[dom.index('<div id="chart-holders"'): dom.index('<div id="chart-japan"')]
     assert len(re.findall(r'class="trace scatter', holders)) >= 8 + 1  # eight holders, the event markers
-    japan = dom[dom.index('<div id="chart-japan"'):]
+    japan = dom[dom.index('<div id="chart-japan"'): dom.index('<div id="chart-april-2025"')]
     assert re.search(r'class="trace bars', japan), "no intervention bars drawn"
 
     png = tmp_path / "report.png"
@@ -249,5 +277,5 @@ def test_bench_screenshot_script_counts_the_charts(browser, report, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert f"screenshot {png}" in done.stdout
-    assert "charts     2 of 2 rendered" in done.stdout
+    assert "charts     3 of 3 rendered" in done.stdout
     assert png.stat().st_size > 50_000
