@@ -245,7 +245,7 @@ def _check_header(header: list[tuple[int, list[str]]], fail) -> date:
             if not cell:
                 continue
             if (index, column) == _UPDATE_CELL:
-                final_update = _english_update(cell, lambda p, line=line: fail(p, line))
+                final_update = _english_update(cell, fail, line)
             else:
                 # A Japanese cell may stack two labels on two lines, each must be known.
                 for part in (mof_common.nfkc(p) for p in raw.splitlines() if p.strip()):
@@ -256,14 +256,14 @@ def _check_header(header: list[tuple[int, list[str]]], fail) -> date:
     return final_update
 
 
-def _english_update(cell: str, fail) -> date:
+def _english_update(cell: str, fail, line: int) -> date:
     match = _UPDATE_EN.fullmatch(cell)
     if not match:
-        raise fail(f"expected 'Final Update <Month> <day>, <year>', found {cell!r}")
+        raise fail(f"expected 'Final Update <Month> <day>, <year>', found {cell!r}", line)
     try:
         return datetime.strptime(" ".join(match.groups()), "%B %d %Y").date()
     except ValueError:
-        raise fail(f"not a date: {cell!r}") from None
+        raise fail(f"not a date: {cell!r}", line) from None
 
 
 # Sentences whose loss would mean the sign convention may have changed (English notes).
