@@ -130,7 +130,7 @@ def test_fixture_mirror_publishes_reserves_interventions_and_fred(reserves_env):
 
     # FRED observations, long, with units from the series table; `.` in the old format is NULL.
     assert query(settings, "SELECT series_id, count(*), any_value(unit) FROM core.fct_fred_observations GROUP BY 1 ORDER BY 1") == [
-        ("DEXJPUS", 13, "jpy_per_usd"), ("FDHBFIN", 8, "usd_bn"), ("TRESEGCNM052N", 8, "usd_mn"), ("TRESEGJPM052N", 5, "usd_mn")]
+        ("DEXJPUS", 56, "jpy_per_usd"), ("FDHBFIN", 8, "usd_bn"), ("TRESEGCNM052N", 8, "usd_mn"), ("TRESEGJPM052N", 5, "usd_mn")]
     assert query(settings, "SELECT obs_date, value FROM core.fct_fred_observations WHERE series_id = 'FDHBFIN' "
                            "AND obs_date IN ('2016-01-01', '2016-10-01') ORDER BY 1") == [(date(2016, 1, 1), None), (date(2016, 10, 1), 6003.9)]
     assert query(settings, "SELECT value FROM core.fct_fred_observations WHERE series_id = 'DEXJPUS' AND obs_date = '2022-09-22'") == [(142.16,)]
