@@ -24,7 +24,7 @@ WHERE NOT is_comparison_series
 ORDER BY iso3, ref_month, vintage DESC,
          core.tic_source_rank(source);
 
--- sqlfluff's DuckDB dialect cannot parse COMMENT ON MACRO TABLE, hence the noqa: PRS.
+-- COMMENT ON MACRO TABLE is not in the DuckDB dialect of the SQL linter, hence the PRS exemptions.
 COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as it stood on date d: one row per iso3 and ref_month, from the newest file whose vintage <= d (same tie rule as the latest view). Usage: SELECT * FROM core.treasury_holdings_asof(DATE ''2026-03-18''). Vintage is the date printed in the file (mfhhis01) or the fetch date (Table 5, Table 3).'; -- noqa: PRS
 
 -- Changes within one file and one series, for countries and for the aggregates (grand_total =
