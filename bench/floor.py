@@ -82,7 +82,7 @@ def main(home: Path, out: Path) -> None:
             if isinstance(source, FileSource):
                 frame = source.parse(body, record["url"])
             else:
-                frame, _ = source.parse_page(body, record["url"])
+                frame = source.parse_page(body, record["url"]).rows
             parsed = time.perf_counter()
             rows += warehouse.load_staging(
                 con, source.name, frame, url=record["url"], raw_sha256=record["sha256"],
