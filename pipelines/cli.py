@@ -5,6 +5,7 @@
     tlw status                                      freshness of every source (exit 1 if stale/failing)
     tlw report                                      self-contained HTML report under $TLW_HOME/reports
     tlw dev                                         Dagster UI with schedules and sensors
+    tlw lake maintain [--keep-days N]               expire old lake snapshots, merge and clean files
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def _refresh(args: argparse.Namespace) -> int:
     for shrink in outcome.shrunk:
         print(f"shrunk   {shrink}")
     if outcome.success:
-        print(f"published {settings.published_db} in {outcome.seconds:.1f} s")
+        also = " and a lake snapshot (TLW_LAKE_CATALOG)" if settings.lake_catalog else ""
+        print(f"published {settings.published_db}{also} in {outcome.seconds:.1f} s")
     else:
         print(f"NOT published: the last good warehouse at {settings.published_db} is unchanged ({outcome.seconds:.1f} s)", file=sys.stderr)
     return outcome.exit_code
@@ -71,6 +73,7 @@ def _sql(args: argparse.Namespace) -> int:
 
     import duckdb
 
+    from pipelines.lake import LakeError
     from pipelines.warehouse import read_only_connection
 
     settings = Settings.from_env()
@@ -78,7 +81,7 @@ def _sql(args: argparse.Namespace) -> int:
     max_rows = args.max_rows if args.max_rows is not None else settings.sql_max_rows
     try:
         con = read_only_connection(settings)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, LakeError) as exc:
         print(f"tlw sql: {exc}", file=sys.stderr)
         return 2
     # DuckDB has no statement timeout: interrupting the connection from a timer is its way.
@@ -146,6 +149,21 @@ def _report(args: argparse.Namespace) -> int:
     return run_report(Settings.from_env())
 
 
+def _lake_maintain(args: argparse.Namespace) -> int:
+    from pipelines.lake import LakeError, maintain
+
+    settings = Settings.from_env()
+    try:
+        keep_days = settings.lake_keep_days if args.keep_days is None else args.keep_days
+        steps = maintain(settings, keep_days=keep_days, file_grace_hours=args.file_grace_hours)
+    except LakeError as exc:
+        print(f"tlw lake maintain: {exc}", file=sys.stderr)
+        return 2
+    for label, count in steps:
+        print(f"{label:<24} {count}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tlw", description="Treasury Leverage Warehouse")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="start the Dagster UI with schedules and sensors")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(handler=_dev)
+    lake = commands.add_parser("lake", help="the DuckLake lakehouse (TLW_LAKE_CATALOG, TLW_LAKE_DATA_PATH)")
+    lake_commands = lake.add_subparsers(dest="lake_command", required=True)
+    maintain = lake_commands.add_parser(
+        "maintain",
+        help="flush inlined data, expire snapshots older than --keep-days, merge small files, delete files freed more than --file-grace-hours ago",
+    )
+    maintain.add_argument("--keep-days", type=float, default=None,
+                          help="keep every snapshot (time travel) younger than this many days (default TLW_LAKE_KEEP_DAYS or 90)")
+    maintain.add_argument("--file-grace-hours", type=float, default=24.0,
+                          help="delete freed data files only this long after they were freed, so running readers finish (default 24)")
+    maintain.set_defaults(handler=_lake_maintain)
     args = parser.parse_args(argv)
     return args.handler(args)
 

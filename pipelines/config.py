@@ -56,6 +56,10 @@ class Settings:
     sql_timeout_s: float
     sql_max_rows: int
     sql_memory_limit_mb: int
+    lake_catalog: str | None
+    lake_data_path: str | None
+    dagster_pg_url: str | None
+    lake_keep_days: float
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -85,6 +89,12 @@ class Settings:
             sql_max_rows=int(_number("TLW_SQL_MAX_ROWS", 10_000)),
             # A quarter of the machine's memory: a runaway `tlw sql` must not starve a refresh.
             sql_memory_limit_mb=int(_number("TLW_SQL_MEMORY_MB", _physical_memory_mb() / 4)),
+            # A libpq string may hold a password: it is never printed (pipelines/lake.py names
+            # the variable, not its value, in errors).
+            lake_catalog=env.get("TLW_LAKE_CATALOG") or None,
+            lake_data_path=env.get("TLW_LAKE_DATA_PATH") or None,
+            dagster_pg_url=env.get("TLW_DAGSTER_PG_URL") or None,
+            lake_keep_days=_number("TLW_LAKE_KEEP_DAYS", 90.0),
         )
 
     @property

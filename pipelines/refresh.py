@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,11 +80,28 @@ def refresh_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Added to dagster.yaml when TLW_DAGSTER_PG_URL is set. Dagster reads the URL from the environment
+# of each process (daemon, webserver, run workers), so it is never written to a file.
+POSTGRES_STORAGE = """
+# Added by `tlw` because TLW_DAGSTER_PG_URL is set: run, event-log and schedule storage in PostgreSQL.
+storage:
+  postgres:
+    postgres_url:
+      env: TLW_DAGSTER_PG_URL
+"""
+
+
 def dagster_instance(settings: Settings) -> dg.DagsterInstance:
-    """The Dagster instance under $TLW_HOME/dagster, configured by the repository's dagster.yaml."""
+    """The Dagster instance under $TLW_HOME/dagster, configured by the repository's dagster.yaml
+    (plus PostgreSQL storage with TLW_DAGSTER_PG_URL; otherwise SQLite files under it)."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    if settings.dagster_pg_url:
+        config += POSTGRES_STORAGE
+    partial = home / ".dagster.yaml.partial"
+    partial.write_text(config, encoding="utf-8")
+    os.replace(partial, home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 

@@ -81,3 +81,20 @@ def publish_fixture_mirror(root: Path) -> Path:
     shutil.copytree(_PUBLISHED_ONCE[0] / "mirror", root / "mirror")
     shutil.copytree(_PUBLISHED_ONCE[0] / "home", root / "home", symlinks=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the whole session (tests/postgres.py); each test makes
+    its own database with `postgres.create_database(name)`. Skips, saying why, without the
+    server binaries (CI installs them: .ci/run)."""
+    from tests.postgres import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
