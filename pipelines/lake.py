@@ -134,12 +134,16 @@ def connect(settings: Settings, *, read_only: bool) -> duckdb.DuckDBPyConnection
 
 def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     """What `tlw sql` and `tlw report` read when the lake is configured: the lake, read-only,
-    with every other file on this machine out of reach (only the lake's data directory is allowed)."""
+    sandboxed as the file is (warehouse.read_only_connection): every other file on this machine
+    out of reach (only the lake's data directory is allowed), no spilling, TLW_SQL_MEMORY_MB, and
+    the configuration locked."""
     con = connect(settings, read_only=True)
     if "://" not in settings.lake_data_path:
         allowed = str(Path(settings.lake_data_path).resolve()) + os.sep
         con.execute(f"SET allowed_directories = [{_sql_text(allowed)}]")
     con.execute("SET enable_external_access = false")
+    con.execute("SET temp_directory = ''")
+    con.execute(f"SET memory_limit = '{int(settings.sql_memory_limit_mb)}MB'")
     con.execute("SET lock_configuration = true")
     return con
 

@@ -6,6 +6,8 @@ Two files under `$TLW_HOME`:
 - `tlw.duckdb`, the published warehouse readers and BI tools open read-only. It is replaced
   atomically (copy, fsync, rename) only after every blocking check passed on the working copy, so a
   reader sees either the last good warehouse or the new one, never a half-built one.
+With TLW_LAKE_CATALOG set, the same publish also commits one DuckLake snapshot (pipelines/lake.py),
+after the checks and before the rename.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Iterator
 import duckdb
 import polars as pl
 
+from pipelines import lake
 from pipelines.config import REPO_ROOT, VERSION, Settings
 from pipelines.sql_files import SqlCheck, SqlModel, checks, macros, models
 
@@ -234,6 +237,12 @@ def publish(settings: Settings) -> dict:
         # switched right after it. A kill between the two renames leaves exports one publish old,
         # which the next refresh detects (manifest vs publish_log) and repairs.
         generation = write_exports(settings, tmp, version)
+        lake_snapshot = None
+        if lake.configured(settings):
+            # The lake commits before the file is swapped: if it fails, neither changed and the
+            # next refresh retries both (the probes compare against tlw.duckdb).
+            manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+            lake_snapshot = lake.publish(settings, tmp, manifest, checks_passed=len(outcomes))
         os.replace(tmp, published)
         _fsync_dir(published.parent)
         switch_exports(settings, generation)
@@ -243,7 +252,7 @@ def publish(settings: Settings) -> dict:
     return {
         "published": str(published), "checks_passed": len(outcomes), "tables": tables,
         "exports": str(settings.exports_dir),
-        "shrunk": [s.describe() for s in shrinks],
+        "shrunk": [s.describe() for s in shrinks], "lake": lake_snapshot,
     }
 
 
@@ -467,8 +476,11 @@ def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     DuckDB lets even a sandboxed connection write into its temp directory (by default
     `tlw.duckdb.tmp/` beside the file, inside $TLW_HOME): spilling is switched off instead, so
     no path at all is writable, and a query is bounded by TLW_SQL_MEMORY_MB. The configuration is
-    locked, so no statement can undo any of it.
+    locked, so no statement can undo any of it. With TLW_LAKE_CATALOG set, the published
+    warehouse is the lake's latest snapshot, read under the same rules (pipelines/lake.py).
     """
+    if lake.configured(settings):
+        return lake.read_only_connection(settings)
     if not settings.published_db.exists():
         raise FileNotFoundError(f"no published warehouse at {settings.published_db}: run `make refresh` first")
     return duckdb.connect(
