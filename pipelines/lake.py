@@ -138,12 +138,13 @@ def read_only_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     out of reach (only the lake's data directory is allowed), no spilling, TLW_SQL_MEMORY_MB, and
     the configuration locked."""
     con = connect(settings, read_only=True)
+    con.execute("SET temp_directory = ''")
+    con.execute(f"SET memory_limit = '{int(settings.sql_memory_limit_mb)}MB'")
     if "://" not in settings.lake_data_path:
         allowed = str(Path(settings.lake_data_path).resolve()) + os.sep
         con.execute(f"SET allowed_directories = [{_sql_text(allowed)}]")
+    # Last but the lock: with external access off, the settings above could not be changed.
     con.execute("SET enable_external_access = false")
-    con.execute("SET temp_directory = ''")
-    con.execute(f"SET memory_limit = '{int(settings.sql_memory_limit_mb)}MB'")
     con.execute("SET lock_configuration = true")
     return con
 
@@ -288,18 +289,19 @@ def maintain(settings: Settings, *, keep_days: float, file_grace_hours: float) -
        `file_grace_hours` ago (a reader still scanning them would fail, hence the grace).
     Returns (step, count of files/snapshots affected).
     """
-    now = datetime.now(timezone.utc)
-    expire_before = now - timedelta(days=keep_days)
-    delete_before = now - timedelta(hours=file_grace_hours)
+    expire_before = datetime.now(timezone.utc) - timedelta(days=keep_days)
     con = connect(settings, read_only=False)
     try:
-        steps = [
-            ("flushed inlined tables", f"CALL ducklake_flush_inlined_data('{ALIAS}')", []),
-            ("expired snapshots", f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => ?)", [expire_before]),
-            ("merged into files", f"CALL ducklake_merge_adjacent_files('{ALIAS}')", []),
-            ("deleted files", f"CALL ducklake_cleanup_old_files('{ALIAS}', older_than => ?)", [delete_before]),
+        done = [
+            ("flushed inlined tables", con.execute(f"CALL ducklake_flush_inlined_data('{ALIAS}')").fetchall()),
+            ("expired snapshots", con.execute(f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => ?)", [expire_before]).fetchall()),
+            ("merged into files", con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}')").fetchall()),
         ]
-        return [(label, len(con.execute(sql, params).fetchall())) for label, sql, params in steps]
+        # Measured from now, after the steps above scheduled their files: with a grace of 0 the
+        # files freed by this very run go too.
+        delete_before = datetime.now(timezone.utc) - timedelta(hours=file_grace_hours)
+        done.append(("deleted files", con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', older_than => ?)", [delete_before]).fetchall()))
+        return [(label, len(rows)) for label, rows in done]
     except duckdb.Error as exc:
         raise LakeError(f"lake maintenance failed: {_first_line(exc, settings)}") from None
     finally:

@@ -140,7 +140,13 @@ def test_lake_that_cannot_be_reached_fails_the_refresh_and_leaves_the_file(lake_
 def test_tlw_sql_and_maintain_on_the_lake(lake_env, capsys):
     settings = Settings.from_env()
     assert run_refresh(settings).success
-    assert run_refresh(settings, everything=True).success
+    table5 = lake_env / TIC_DIR / "slt_table5.txt"
+    table5.write_bytes(table5.read_bytes() + b"\r\n")  # one more vintage: the TIC tables are rewritten
+    assert run_refresh(settings).success
+    on_disk = lambda: len(list(Path(settings.lake_data_path).rglob("*.parquet")))  # noqa: E731
+    live = "SELECT count(*) FROM __ducklake_metadata_lake.ducklake_data_file WHERE end_snapshot IS NULL"
+    # The first publish's files of the rewritten tables are kept for time travel.
+    assert on_disk() > lake_query(settings, live)[0][0]
     capsys.readouterr()
     assert tlw(["sql", JPN_2025_02]) == 0
     assert capsys.readouterr().out.splitlines()[2].strip() == "1125.9"
@@ -155,6 +161,8 @@ def test_tlw_sql_and_maintain_on_the_lake(lake_env, capsys):
     assert tlw(["lake", "maintain", "--keep-days", "0", "--file-grace-hours", "0"]) == 0
     output = capsys.readouterr().out
     assert "expired snapshots" in output
+    # Now every file on disk is one the latest snapshot reads: the freed ones are deleted.
+    assert on_disk() == lake_query(settings, live)[0][0]
     # Only the latest snapshot is left (maintenance's own): no time travel before it, the same
     # data, and the record of both publishes is still in meta.publish_log.
     assert lake_query(settings, "SELECT count(*) FROM lake.snapshots()") == [(1,)]
