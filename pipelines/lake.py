@@ -265,17 +265,20 @@ def _copy_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, table_c
 
 
 def _copy_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The table macros (core.treasury_holdings_asof(d), ...) as they are in tlw.duckdb.
+    """The macros (core.treasury_holdings_asof(d), core.tic_source_rank(s), ...) as they are in tlw.duckdb.
 
     Their bodies name `core.…` tables without a catalog; the connection has `USE lake`, so they
     bind to the lake's tables, and a reader runs them after `USE lake` as in the file. DuckLake
     1.0 keeps no comment on a macro: its usage is in the README and in tlw.duckdb.
     """
-    for schema, name, parameters, body in con.execute(
-        "SELECT schema_name, function_name, parameters, macro_definition FROM duckdb_functions() "
-        "WHERE database_name = 'published' AND schema_name IN ('core', 'marts') AND function_type = 'table_macro'"
+    # Scalar macros first (sql/macros: the table macros call them), then the table macros.
+    for schema, name, parameters, body, kind in con.execute(
+        "SELECT schema_name, function_name, parameters, macro_definition, function_type FROM duckdb_functions() "
+        "WHERE database_name = 'published' AND schema_name IN ('core', 'marts') AND function_type IN ('macro', 'table_macro') "
+        "ORDER BY function_type = 'table_macro', function_name"
     ).fetchall():
-        con.execute(f"CREATE OR REPLACE MACRO {ALIAS}.{schema}.{name}({', '.join(parameters)}) AS TABLE {body}")
+        table = "TABLE " if kind == "table_macro" else ""
+        con.execute(f"CREATE OR REPLACE MACRO {ALIAS}.{schema}.{name}({', '.join(parameters)}) AS {table}{body}")
 
 
 def maintain(settings: Settings, *, keep_days: float, file_grace_hours: float) -> list[tuple[str, int]]:
