@@ -5,14 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-from-lock
 
-# In this workplace the official files are mirrored beside the clone (no internet here); a
-# deployment with internet leaves TLW_MIRROR unset and fetches the official URLs.
+# `make` reads no setting itself: `tlw` reads the environment and tlw.toml (README,
+# Configuration), so `make refresh ARGS=--all` and `.venv/bin/tlw refresh --all` agree.
+ARGS ?=
+PORT ?= 3000
+# In this workplace the official files are mirrored beside the clone (no internet here): the first
+# `make refresh` or `make dev` writes a repository tlw.toml naming that mirror, unless one exists. A
+# deployment with internet has no such directory and fetches the official URLs.
 WORKPLACE_MIRROR := $(wildcard ../shared/sources/mirror)
-ifeq ($(origin TLW_MIRROR), undefined)
-ifneq ($(WORKPLACE_MIRROR),)
-export TLW_MIRROR := $(abspath $(WORKPLACE_MIRROR))
-endif
-endif
+SETTINGS_SEED := $(if $(WORKPLACE_MIRROR),tlw.toml)
 
 # requirements.lock is generated, never edited: `make lock` after changing pyproject.toml's
 # dependencies (it keeps every pin it can and adds sha256 hashes of every file).
@@ -40,14 +41,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check pipelines tests bench
 	$(VENV)/bin/sqlfluff lint sql
 
-refresh: $(STAMP)
-	$(VENV)/bin/tlw refresh
+tlw.toml:
+	printf '# Written by make: the official files mirrored beside the clone (README, Configuration).\nTLW_MIRROR = "%s"\n' "$(abspath $(WORKPLACE_MIRROR))" > $@
+
+refresh: $(STAMP) | $(SETTINGS_SEED)
+	$(VENV)/bin/tlw refresh $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-dev: $(STAMP)
-	$(VENV)/bin/tlw dev
+dev: $(STAMP) | $(SETTINGS_SEED)
+	$(VENV)/bin/tlw dev --port $(PORT) $(ARGS)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run_all.py

@@ -43,6 +43,13 @@ Why these rules:
 - Federal Register: published on federal business days at 06:00 Eastern. Tariff documents do not
   appear every day, so stale only after 30 days without a new matching document.
 
+Newest observation expected (what `tlw status` judges freshness by: the data, not the fetch):
+TIC the month before last once the mid-month release is out; MOF reserves last month once the
+5th Tokyo business day is past; Debt to the Penny the last US business day; FRED's daily series the
+last US business day less a week (H.10 is posted weekly). MOF interventions and the Federal
+Register are event data with no expected newest date: they are judged by `stale after`, counted
+from the last fetch that brought new content.
+
 Business days: US = Monday-Friday except US federal holidays (5 U.S.C. 6103, with the
 Saturday -> Friday and Sunday -> Monday observance rules). Tokyo = Monday-Friday except the bank
 holidays 31 Dec - 3 Jan and Japan's national holidays (substitute holidays, the "citizens'
@@ -137,6 +144,40 @@ def mof_interventions_release_day(day: date) -> bool:
     return bool(business) and business[-1] == day
 
 
+# ---------------------------------------------------------------- newest observation expected
+# Given the local day of the publisher's latest expected release, the newest observation that
+# release carries: what `tlw status` compares the warehouse's newest observation with.
+
+
+def _month_start(day: date, months_back: int) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_before_last(release_day: date) -> date:
+    """TIC: the mid-month release carries the month before last (released 15 May: March)."""
+    return _month_start(release_day, 2)
+
+
+def last_month(release_day: date) -> date:
+    """MOF reserves: the release on the 5th business day carries the end of last month."""
+    return _month_start(release_day, 1)
+
+
+def previous_us_business_day(day: date) -> date:
+    """Daily series: a release carries observations through the business day before it."""
+    day -= timedelta(days=1)
+    while not us_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def h10_week_before(release_day: date) -> date:
+    """FRED daily rates come from the Fed's H.10, posted weekly: a week's allowance before the
+    last business day, so a Tuesday without the new week is not stale."""
+    return previous_us_business_day(release_day) - timedelta(days=7)
+
+
 # ---------------------------------------------------------------- calendars
 
 
@@ -152,6 +193,17 @@ class ReleaseCalendar:
     cron: str  # when the schedule probes, in `timezone` (its execution_timezone)
     stale_after: timedelta  # no new content for this long after the last change: stale
     warn_after: timedelta  # the freshness policy's warning window, shorter than stale_after
+    # The newest observation the latest release carries, from the release's local day; None for
+    # event data (interventions, Federal Register documents), judged by the last change instead.
+    newest_expected: Callable[[date], date] | None = None
+    newest_rule: str = ""
+
+    def expected_newest(self, at: datetime) -> date | None:
+        """The newest observation the warehouse should hold at `at`, by this calendar."""
+        if self.newest_expected is None:
+            return None
+        release = self.previous_release(at).astimezone(ZoneInfo(self.timezone)).date()
+        return self.newest_expected(release)
 
     def release_at(self, day: date) -> datetime:
         return datetime.combine(day, self.release_time, tzinfo=ZoneInfo(self.timezone))
@@ -189,6 +241,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="5 16 15-19 * *",
         stale_after=timedelta(days=50),
         warn_after=timedelta(days=35),
+        newest_expected=month_before_last,
+        newest_rule="the month before last, after the mid-month release",
     ),
     ReleaseCalendar(
         name="mof_reserves",
@@ -201,6 +255,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 14 5-12 * *",
         stale_after=timedelta(days=45),
         warn_after=timedelta(days=36),
+        newest_expected=last_month,
+        newest_rule="last month, after the 5th Tokyo business day",
     ),
     ReleaseCalendar(
         name="mof_interventions",
@@ -237,6 +293,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 17 * * 1-5",
         stale_after=timedelta(days=10),
         warn_after=timedelta(days=7),
+        newest_expected=h10_week_before,
+        newest_rule="the daily series: the last business day, less a week (H.10 is posted weekly)",
     ),
     ReleaseCalendar(
         name="debt_to_penny",
@@ -249,6 +307,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 16 * * 1-5",
         stale_after=timedelta(days=5),
         warn_after=timedelta(days=3),
+        newest_expected=previous_us_business_day,
+        newest_rule="the last business day",
     ),
     ReleaseCalendar(
         name="mspd",

@@ -2,10 +2,14 @@
 
     tlw refresh [--all] [--full-history] [--wait]   refresh what changed and publish
     tlw sql "SELECT ..."                            read-only query of the published warehouse
-    tlw status                                      freshness of every source (exit 1 if stale/failing)
+    tlw status                                      freshness of every source and the checks
     tlw report                                      self-contained HTML report under $TLW_HOME/reports
-    tlw dev                                         Dagster UI with schedules and sensors
+    tlw dev [--port N]                              Dagster UI with schedules and sensors
     tlw lake maintain [--keep-days N]               expire old lake snapshots, merge and clean files
+
+Every command validates every setting first (`Settings.from_env`) and stops with one line per bad
+setting. Problems print one line on the terminal; a traceback, when there is one, goes to a file
+under `$TLW_HOME/logs/` that the line names.
 """
 
 from __future__ import annotations
@@ -14,15 +18,38 @@ import argparse
 import os
 import shutil
 import sys
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
 
-from pipelines.config import REPO_ROOT, Settings
+from pipelines import readers
+from pipelines.config import REPO_ROOT, ConfigError, Settings, declared
+
+EXIT_CODES = {
+    "refresh": "0 published (or nothing changed), 1 a source or a blocking check failed (nothing published), "
+    "2 a setting is invalid or the warehouse is held by another process, 3 another refresh is running",
+    "sql": "0 rows printed, 2 an error (a refused write, no warehouse, a setting, a lock) or a timeout",
+    "status": "0 every source fresh (or skipped) and no blocking check failing, 1 something stale, failing or "
+    "never fetched, or a blocking check failing, 2 cannot tell (no warehouse, a lock, a setting)",
+    "report": "0 report written (its path printed), 2 no warehouse, a lock or a setting",
+    "dev": "does not return while the UI runs; 2 a setting is invalid",
+    "lake": "0 maintained (each step and its count printed), 2 no lake configured, a lake error or a setting",
+}
 
 
-def _refresh(args: argparse.Namespace) -> int:
+def write_log(settings: Settings, command: str, text: str) -> Path:
+    """Write `text` (a traceback, Dagster's error chain) to $TLW_HOME/logs/<command>-<UTC time>.log."""
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    path = settings.logs_dir / f"{command}-{stamp}.log"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, record_refresh, run_refresh
     from pipelines.warehouse import NoSpace, no_space_message
 
-    settings = Settings.from_env()
     try:
         # --full-history is run config of this run, not an environment variable.
         outcome = run_refresh(settings, everything=args.all or args.full_history, wait=args.wait, full_history=args.full_history)
@@ -43,32 +70,13 @@ def _refresh(args: argparse.Namespace) -> int:
         record_refresh(settings, False, [message])
         return 1
     record_refresh(settings, outcome.success, outcome.failures)
-    for notice in outcome.notices:
-        print(f"recovered {notice}")
-    for name, why in sorted(outcome.skipped_sources.items()):
-        print(f"skipped  {name}: {why if len(why) < 160 else why[:157] + '...'}")
-    if not outcome.ran:
-        print(f"nothing changed; nothing run ({outcome.seconds:.1f} s)")
-        return 0
-    print(f"sources  {', '.join(outcome.selected_sources)}")
-    passed = sum(1 for _, ok, _ in outcome.checks if ok)
-    print(f"checks   {passed}/{len(outcome.checks)} passed")
-    for name, ok, severity in outcome.checks:
-        if not ok:
-            print(f"  {'FAILED' if severity == 'ERROR' else 'warning'}  {name}")
-    for failure in outcome.failures:
-        print(f"error    {failure}", file=sys.stderr)
-    for shrink in outcome.shrunk:
-        print(f"shrunk   {shrink}")
-    if outcome.success:
-        also = " and a lake snapshot (TLW_LAKE_CATALOG)" if settings.lake_catalog else ""
-        print(f"published {settings.published_db}{also} in {outcome.seconds:.1f} s")
-    else:
-        print(f"NOT published: the last good warehouse at {settings.published_db} is unchanged ({outcome.seconds:.1f} s)", file=sys.stderr)
+    log = write_log(settings, "refresh", outcome.log_text()) if outcome.failures else None
+    for line in outcome.summary_lines(settings, log):
+        print(line, file=sys.stderr if line.startswith(("error", "NOT published", "refused")) else sys.stdout)
     return outcome.exit_code
 
 
-def _sql(args: argparse.Namespace) -> int:
+def _sql(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
     import duckdb
@@ -76,7 +84,6 @@ def _sql(args: argparse.Namespace) -> int:
     from pipelines.lake import LakeError
     from pipelines.warehouse import read_only_connection
 
-    settings = Settings.from_env()
     timeout_s = args.timeout if args.timeout is not None else settings.sql_timeout_s
     max_rows = args.max_rows if args.max_rows is not None else settings.sql_max_rows
     try:
@@ -127,32 +134,30 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
-def _dev(args: argparse.Namespace) -> int:
+def _dev(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.refresh import dagster_instance
 
-    settings = Settings.from_env()
     dagster_instance(settings)  # writes DAGSTER_HOME/dagster.yaml and sets DAGSTER_HOME
     os.chdir(REPO_ROOT)
     dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
     os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions", "-p", str(args.port)])
 
 
-def _status(args: argparse.Namespace) -> int:
+def _status(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.status import run_status
 
-    return run_status(Settings.from_env())
+    return run_status(settings)
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.report import run_report
 
-    return run_report(Settings.from_env())
+    return run_report(settings)
 
 
-def _lake_maintain(args: argparse.Namespace) -> int:
+def _lake_maintain(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.lake import LakeError, maintain
 
-    settings = Settings.from_env()
     try:
         keep_days = settings.lake_keep_days if args.keep_days is None else args.keep_days
         steps = maintain(settings, keep_days=keep_days, file_grace_hours=args.file_grace_hours)
@@ -164,27 +169,56 @@ def _lake_maintain(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tlw", description="Treasury Leverage Warehouse")
+def settings_help(command: str | None = None) -> str:
+    """The settings a command reads (all of them without a command), one per line, for --help."""
+    rows = [f for f in declared() if command is None or command in f.metadata["used_by"]]
+    width = max(len(f.metadata["env"]) for f in rows)
+    lines = [
+        f"  {f.metadata['env'].ljust(width)}  {f.metadata['doc']}"
+        + (f" (default {f.metadata['default']})" if f.metadata["default"] and f.name != "home" else "")
+        for f in rows
+    ]
+    return (
+        "settings read (environment, else $TLW_HOME/tlw.toml, else tlw.toml in the repository; README, Configuration):\n"
+        + "\n".join(lines)
+    )
+
+
+def _epilog(command: str | None) -> str:
+    if command is None:
+        codes = "\n".join(f"  {name}: {text}" for name, text in EXIT_CODES.items())
+        return f"{settings_help()}\n\nexit codes:\n{codes}"
+    return f"{settings_help(command)}\n\nexit codes: {EXIT_CODES[command]}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="tlw", description="Treasury Leverage Warehouse", epilog=_epilog(None), formatter_class=formatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    refresh = commands.add_parser("refresh", help="refresh changed sources, run checks, publish tlw.duckdb")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary, epilog=_epilog(name), formatter_class=formatter)
+
+    refresh = command("refresh", "refresh changed sources, run checks, publish tlw.duckdb")
     refresh.add_argument("--all", action="store_true", help="run every source even if nothing changed")
     refresh.add_argument("--full-history", action="store_true", help="re-request the full history of incremental APIs (implies --all)")
     refresh.add_argument("--wait", action="store_true", help="wait for a running refresh instead of exiting")
     refresh.set_defaults(handler=_refresh)
-    sql = commands.add_parser("sql", help="read-only SQL on the published warehouse")
+    sql = command("sql", "read-only SQL on the published warehouse")
     sql.add_argument("query")
     sql.add_argument("--timeout", type=float, help="stop the query after this many seconds (default TLW_SQL_TIMEOUT, 60)")
     sql.add_argument("--max-rows", type=int, help="print at most this many rows (default TLW_SQL_MAX_ROWS, 10000)")
     sql.set_defaults(handler=_sql)
-    status = commands.add_parser("status", help="freshness of every source; exit 1 when stale or failing")
+    status = command("status", "freshness of every source from its newest observation, and the checks")
     status.set_defaults(handler=_status)
-    report = commands.add_parser("report", help="write the HTML report under $TLW_HOME/reports")
+    report = command("report", "write the HTML report under $TLW_HOME/reports")
     report.set_defaults(handler=_report)
-    dev = commands.add_parser("dev", help="start the Dagster UI with schedules and sensors")
-    dev.add_argument("--port", type=int, default=3000)
+    dev = command("dev", "start the Dagster UI with schedules and sensors")
+    dev.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 3000), help="UI port (default 3000, or $PORT)")
     dev.set_defaults(handler=_dev)
-    lake = commands.add_parser("lake", help="the DuckLake lakehouse (TLW_LAKE_CATALOG, TLW_LAKE_DATA_PATH)")
+    lake = command("lake", "the DuckLake lakehouse (TLW_LAKE_CATALOG, TLW_LAKE_DATA_PATH)")
     lake_commands = lake.add_subparsers(dest="lake_command", required=True)
     maintain = lake_commands.add_parser(
         "maintain",
@@ -195,8 +229,36 @@ def main(argv: list[str] | None = None) -> int:
     maintain.add_argument("--file-grace-hours", type=float, default=24.0,
                           help="delete freed data files only this long after they were freed, so running readers finish (default 24)")
     maintain.set_defaults(handler=_lake_maintain)
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(f"tlw {args.command}: configuration: {line}", file=sys.stderr)
+        return 2
+    import duckdb
+
+    try:
+        return args.handler(args, settings)
+    except duckdb.Error as exc:
+        locked = readers.lock_holder(exc)
+        if locked is None:
+            return _unexpected(args.command, settings, exc)
+        print(f"tlw {args.command}: {locked}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one place an unexpected error becomes one line
+        return _unexpected(args.command, settings, exc)
+
+
+def _unexpected(command: str, settings: Settings, exc: BaseException) -> int:
+    log = write_log(settings, command, traceback.format_exc())
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    print(f"tlw {command}: {type(exc).__name__}: {first} (traceback in {log})", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -1,101 +1,246 @@
-"""Settings from TLW_* environment variables.
+"""Settings: every TLW_* variable, declared once, validated before anything runs.
 
-Every variable is documented in the README's Configuration section; nothing here is a secret.
-Two that only one source family uses are read beside it: TLW_FR_PER_PAGE and TLW_TARIFF_REGISTER
-(pipelines/catalog/tariffs.py).
+`Settings` is the table. Each field is declared with `setting(...)`: the variable's name, the
+parser that turns its text into the field's value (and says what was expected when it cannot),
+the default as text (parsed by the same parser), the commands that read it, and one line of
+documentation (`tlw --help`, the README's Configuration table and a test keep them in step).
+
+To add a setting: add one field here with `setting(...)`; read it as `Settings.from_env().<field>`
+(never `os.environ`), so that it is validated up front and may come from a settings file too; add
+its row to the README's Configuration table (tests/test_config.py fails until you do).
+
+Values come, first match wins, from: the environment; `$TLW_HOME/tlw.toml`; `tlw.toml` in the
+repository. A settings file is flat TOML with the variables' names as keys
+(`TLW_HTTP_TIMEOUT = 60`). `TLW_CONFIG=none` ignores both files (the tests do), `TLW_CONFIG=<path>`
+reads that file instead. Only TLW_LAKE_CATALOG may hold a secret (a libpq password): it is never printed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
 PRODUCT = "TreasuryLeverageWarehouse"
 VERSION = "0.1.0"
+SETTINGS_FILE = "tlw.toml"
 
-
-def _csv(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
-
-
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name}={raw!r} is not a number") from exc
+# Commands, for "which settings does this command read" (`tlw <command> --help`).
+REFRESH = ("refresh", "dev")
+READERS = ("refresh", "dev", "sql", "status", "report", "lake")
+SQL = ("sql",)
+# What decides which sources are skipped: `tlw status` shows the same answer `tlw refresh` acts on.
+SKIPPING = ("refresh", "dev", "status")
 
 
 def _physical_memory_mb() -> float:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
 
 
+class ConfigError(ValueError):
+    """One or more settings are invalid; `lines` holds one sentence per setting."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+# ---------------------------------------------------------------- parsers
+# Each takes the variable's text and returns the value, or raises ValueError("expected ...").
+
+
+def as_path(text: str) -> Path:
+    return Path(text).expanduser().resolve()
+
+
+def as_existing_file(text: str) -> Path:
+    path = as_path(text)
+    if not path.is_file():
+        raise ValueError("expected an existing file")
+    return path
+
+
+def as_mirror(text: str) -> str | None:
+    if not text:
+        return None
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    if "://" in text:
+        raise ValueError("expected an existing directory or an http(s):// URL")
+    if not Path(text).expanduser().is_dir():
+        # A directory that does not exist is a typo, not a mirror that lacks every file.
+        raise ValueError("no such directory (expected an existing directory or an http(s):// URL)")
+    return text
+
+
+def choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in allowed:
+            raise ValueError("expected " + " or ".join(repr(a) for a in allowed))
+        return value
+
+    return parse
+
+
+def as_csv(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def as_source_names(text: str) -> tuple[str, ...]:
+    from pipelines.catalog import SOURCE_NAMES  # late: the catalogue imports this module
+
+    names = as_csv(text)
+    unknown = [n for n in names if n not in SOURCE_NAMES]
+    if unknown:
+        raise ValueError(f"unknown source {', '.join(unknown)} (expected names from: {', '.join(SOURCE_NAMES)})")
+    return names
+
+
+def as_fred_series(text: str) -> tuple[str, ...]:
+    from pipelines.sources import fred  # late: the parser is heavier than this module
+
+    ids = as_csv(text)
+    unknown = [i for i in ids if i not in fred.SERIES]
+    if unknown:
+        # A series whose unit and meaning the project has not recorded cannot be loaded.
+        raise ValueError(
+            f"unknown FRED series {', '.join(unknown)} (expected ids recorded in pipelines/sources/fred.py "
+            f"SERIES: {', '.join(sorted(fred.SERIES))})"
+        )
+    return ids
+
+
+def number(minimum: float = 0.0, *, strict: bool = True) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None or value != value or (value <= minimum if strict else value < minimum):
+            raise ValueError(f"expected a number {'>' if strict else '>='} {minimum:g}")
+        return value
+
+    return parse
+
+
+def whole(lo: int, hi: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < lo or (hi is not None and value > hi):
+            raise ValueError(f"expected a whole number {lo}..{hi}" if hi is not None else f"expected a whole number >= {lo}")
+        return value
+
+    return parse
+
+
+def megabytes(text: str) -> int:
+    return int(number(0)(text) * 1024 * 1024)
+
+
+def as_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a date YYYY-MM-DD") from None
+
+
+def flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("expected 1 or 0")
+
+
+def optional_text(text: str) -> str | None:
+    return text.strip() or None
+
+
+# ---------------------------------------------------------------- the table
+
+
+def setting(env: str, parse: Callable[[str], Any], default: str, doc: str, used_by: tuple[str, ...] = REFRESH) -> Any:
+    """A field of `Settings` read from the variable `env` (see the module docstring)."""
+    return dataclasses.field(metadata={"env": env, "parse": parse, "default": default, "doc": doc, "used_by": used_by})
+
+
 @dataclass(frozen=True)
 class Settings:
-    home: Path
-    mirror: str | None
-    skip_missing_in_mirror: bool
-    skip_sources: tuple[str, ...]
-    fred_series: tuple[str, ...]
-    http_timeout_s: float
-    http_total_timeout_s: float
-    http_retries: int
-    http_backoff_s: float
-    http_rate: float
-    max_body_bytes: int
-    contact: str | None
-    fr_since: date
-    fr_overlap_days: int
-    full_history: bool
-    sql_timeout_s: float
-    sql_max_rows: int
-    sql_memory_limit_mb: int
-    lake_catalog: str | None
-    lake_data_path: str | None
-    dagster_pg_url: str | None
-    lake_keep_days: float
+    home: Path = setting(
+        "TLW_HOME", as_path, str(REPO_ROOT / "warehouse"),
+        "where the raw archive, working copy, published file, exports, logs and Dagster storage live", READERS)
+    mirror: str | None = setting(
+        "TLW_MIRROR", as_mirror, "",
+        "an existing directory or an http(s):// base URL holding the official files in URL layout", SKIPPING)
+    skip_missing_in_mirror: bool = setting(
+        "TLW_MIRROR_MISSING", lambda text: choice("fail", "skip")(text) == "skip", "skip",
+        "a source a directory mirror lacks: `skip` it (named in the summary) or `fail` the refresh", SKIPPING)
+    skip_sources: tuple[str, ...] = setting(
+        "TLW_SKIP_SOURCES", as_source_names, "",
+        "comma-separated source names to switch off", SKIPPING)
+    fred_series: tuple[str, ...] = setting(
+        "TLW_FRED_SERIES", as_fred_series, "", "comma-separated FRED series ids to fetch (empty: the default table)", SKIPPING)
+    http_timeout_s: float = setting("TLW_HTTP_TIMEOUT", number(0), "30", "seconds to connect or between bytes")
+    http_total_timeout_s: float = setting("TLW_HTTP_TOTAL_TIMEOUT", number(0), "300", "seconds a whole body may take")
+    http_retries: int = setting("TLW_HTTP_RETRIES", whole(0), "3", "retries after a timeout, a 5xx / 429 or a connection error")
+    http_backoff_s: float = setting("TLW_HTTP_BACKOFF", number(0, strict=False), "1", "seconds before the first retry, doubled each time")
+    http_rate: float = setting(
+        "TLW_HTTP_RATE", number(0, strict=False), "5", "requests per second to one host at most (not TLW_MIRROR); 0 switches pacing off")
+    max_body_bytes: int = setting("TLW_MAX_BODY_MB", megabytes, "64", "largest body accepted, in MB")
+    contact: str | None = setting("TLW_CONTACT", optional_text, "", "appended to the User-Agent (e.g. an e-mail address)")
+    fr_since: date = setting("TLW_FR_SINCE", as_date, "2018-01-01", "first publication date asked of the Federal Register")
+    fr_overlap_days: int = setting("TLW_FR_OVERLAP_DAYS", whole(0), "14", "days re-asked before the last Federal Register date held")
+    fr_per_page: int = setting("TLW_FR_PER_PAGE", whole(1, 1000), "1000", "Federal Register results per page (the API's maximum is 1000)")
+    tariff_register: Path | None = setting(
+        "TLW_TARIFF_REGISTER", lambda text: as_existing_file(text) if text.strip() else None, "",
+        "a tariff register CSV to use instead of pipelines/data/tariff_events.csv", SKIPPING)
+    full_history: bool = setting("TLW_FULL_HISTORY", flag, "0", "1 re-requests the full history of incremental APIs")
+    # A libpq string may hold a password: it is never printed (pipelines/lake.py names the variable,
+    # not its value, in errors; optional_text never refuses a value, so no error here repeats it).
+    lake_catalog: str | None = setting(
+        "TLW_LAKE_CATALOG", optional_text, "", "libpq connection string of the DuckLake catalog (unset: no lake)", READERS)
+    lake_data_path: str | None = setting(
+        "TLW_LAKE_DATA_PATH", optional_text, "", "directory of the lake's Parquet data files (with TLW_LAKE_CATALOG)", READERS)
+    dagster_pg_url: str | None = setting(
+        "TLW_DAGSTER_PG_URL", optional_text, "", "PostgreSQL URL of Dagster's run, event and schedule storage", REFRESH)
+    lake_keep_days: float = setting("TLW_LAKE_KEEP_DAYS", number(0), "90", "days of lake snapshots `tlw lake maintain` keeps", ("lake",))
+    sql_timeout_s: float = setting("TLW_SQL_TIMEOUT", number(0), "60", "seconds a `tlw sql` query may run (--timeout)", SQL)
+    sql_max_rows: int = setting("TLW_SQL_MAX_ROWS", whole(1), "10000", "rows `tlw sql` prints at most (--max-rows)", SQL)
+    # A quarter of the machine's memory: a runaway `tlw sql` must not starve a refresh.
+    sql_memory_limit_mb: int = setting(
+        "TLW_SQL_MEMORY_MB", whole(1), str(int(_physical_memory_mb() / 4)), "memory a `tlw sql` query may use, MB", SQL)
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        env = os.environ
-        # A mirror holds what someone saved: by default a source it lacks is skipped and named
-        # in the refresh summary and `tlw status`, not a failure of the whole refresh.
-        missing_policy = env.get("TLW_MIRROR_MISSING", "skip").strip().lower()
-        if missing_policy not in ("fail", "skip"):
-            raise ValueError(f"TLW_MIRROR_MISSING={missing_policy!r}: expected 'fail' or 'skip'")
-        return cls(
-            home=Path(env.get("TLW_HOME") or REPO_ROOT / "warehouse").resolve(),
-            mirror=env.get("TLW_MIRROR") or None,
-            skip_missing_in_mirror=missing_policy == "skip",
-            skip_sources=_csv(env.get("TLW_SKIP_SOURCES")),
-            fred_series=_csv(env.get("TLW_FRED_SERIES")),
-            http_timeout_s=_number("TLW_HTTP_TIMEOUT", 30.0),
-            http_total_timeout_s=_number("TLW_HTTP_TOTAL_TIMEOUT", 300.0),
-            http_retries=int(_number("TLW_HTTP_RETRIES", 3)),
-            http_backoff_s=_number("TLW_HTTP_BACKOFF", 1.0),
-            http_rate=_number("TLW_HTTP_RATE", 5.0),
-            max_body_bytes=int(_number("TLW_MAX_BODY_MB", 64) * 1024 * 1024),
-            contact=env.get("TLW_CONTACT") or None,
-            fr_since=date.fromisoformat(env.get("TLW_FR_SINCE", "2018-01-01")),
-            fr_overlap_days=int(_number("TLW_FR_OVERLAP_DAYS", 14)),
-            full_history=env.get("TLW_FULL_HISTORY", "") == "1",
-            sql_timeout_s=_number("TLW_SQL_TIMEOUT", 60.0),
-            sql_max_rows=int(_number("TLW_SQL_MAX_ROWS", 10_000)),
-            # A quarter of the machine's memory: a runaway `tlw sql` must not starve a refresh.
-            sql_memory_limit_mb=int(_number("TLW_SQL_MEMORY_MB", _physical_memory_mb() / 4)),
-            # A libpq string may hold a password: it is never printed (pipelines/lake.py names
-            # the variable, not its value, in errors).
-            lake_catalog=env.get("TLW_LAKE_CATALOG") or None,
-            lake_data_path=env.get("TLW_LAKE_DATA_PATH") or None,
-            dagster_pg_url=env.get("TLW_DAGSTER_PG_URL") or None,
-            lake_keep_days=_number("TLW_LAKE_KEEP_DAYS", 90.0),
-        )
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Every setting from the environment and the settings files; ConfigError lists every bad one."""
+        environ = os.environ if environ is None else environ
+        values, errors = settings_values(environ)
+        parsed: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            env, parse = f.metadata["env"], f.metadata["parse"]
+            text, origin = values.get(env, ("", "default"))
+            if not text.strip():  # set but empty: the default, as if unset
+                text = f.metadata["default"]
+            try:
+                parsed[f.name] = parse(text)
+            except ValueError as exc:
+                where = "" if origin == "environment" else f" (from {origin})"
+                errors.append(f"{env}={text}{where}: {exc}")
+        if errors:
+            raise ConfigError(errors)
+        return cls(**parsed)
 
     @property
     def user_agent(self) -> str:
@@ -121,3 +266,63 @@ class Settings:
     @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+
+def declared() -> list[dataclasses.Field]:
+    """The settings table: one field per TLW_* variable."""
+    return list(dataclasses.fields(Settings))
+
+
+KNOWN = frozenset(f.metadata["env"] for f in dataclasses.fields(Settings)) | {"TLW_CONFIG"}
+
+
+def settings_files(environ: Mapping[str, str]) -> list[Path]:
+    """The settings files read, most specific first: `$TLW_HOME/tlw.toml`, then the repository's."""
+    chosen = environ.get("TLW_CONFIG", "").strip()
+    if chosen.lower() == "none":
+        return []
+    if chosen:
+        return [as_path(chosen)]
+    repo_file = REPO_ROOT / SETTINGS_FILE
+    home_text = environ.get("TLW_HOME") or _read_toml(repo_file)[0].get("TLW_HOME") or str(REPO_ROOT / "warehouse")
+    home_file = as_path(str(home_text)) / SETTINGS_FILE
+    return [p for p in dict.fromkeys((home_file, repo_file)) if p.is_file()]
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str | None]:
+    if not path.is_file():
+        return {}, None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, f"{path}: not a valid settings file: {exc}"
+
+
+def settings_values(environ: Mapping[str, str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """{variable: (text, origin)} from the environment and the settings files, and the errors found."""
+    values: dict[str, tuple[str, str]] = {}
+    errors: list[str] = []
+    chosen = environ.get("TLW_CONFIG", "").strip()
+    if chosen and chosen.lower() != "none" and not as_path(chosen).is_file():
+        errors.append(f"TLW_CONFIG={chosen}: expected an existing settings file or 'none'")
+    for path in reversed(settings_files(environ)):  # the most specific file wins
+        table, problem = _read_toml(path)
+        if problem:
+            errors.append(problem)
+        for key, value in table.items():
+            if key not in KNOWN or key == "TLW_CONFIG":
+                errors.append(f"{path}: unknown setting {key} (known: {', '.join(sorted(KNOWN - {'TLW_CONFIG'}))})")
+            elif key == "TLW_HOME" and not chosen and path != REPO_ROOT / SETTINGS_FILE:
+                errors.append(f"{path}: TLW_HOME can only be set in the environment or the repository's {SETTINGS_FILE}")
+            elif isinstance(value, (dict, list)):
+                errors.append(f"{path}: {key} must be a single value, not a table or a list")
+            else:
+                values[key] = (str(value).lower() if isinstance(value, bool) else str(value), str(path))
+    for key in KNOWN:
+        if key in environ:
+            values[key] = (environ[key], "environment")
+    return values, errors

@@ -14,10 +14,12 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 
+from pipelines import skips, warehouse
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.defs.factory import error_lines, failed_assets, own_error
@@ -46,17 +48,58 @@ class RefreshOutcome:
     selected_sources: list[str] = field(default_factory=list)
     skipped_sources: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    # The whole error chain of each failed step (Dagster's and ours), for the log file.
+    failure_details: list[str] = field(default_factory=list)
     checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, passed, severity)
     materialized: list[str] = field(default_factory=list)
     # What the refresh repaired before it started (a rebuilt working copy, dead runs, stale
     # exports) and tables the publish let shrink because their source did: said in the summary.
     notices: list[str] = field(default_factory=list)
     shrunk: list[str] = field(default_factory=list)
+    # What the publish recorded in meta.publish_log: the one check count everyone repeats.
+    published: dict = field(default_factory=dict)
+    refused: str | None = None
     seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
         return 0 if self.success else 1
+
+    def log_text(self) -> str:
+        return "\n\n".join(self.failure_details or self.failures) + "\n"
+
+    def summary_lines(self, settings: Settings, log: Path | None) -> list[str]:
+        """What ran, what was skipped (URLs whole), the checks, the errors and the verdict."""
+        lines = [f"recovered {notice}" for notice in self.notices]
+        for name, why in self.skipped_sources.items():
+            head, _, urls = why.partition(": ") if why.startswith(skips.NOT_IN_MIRROR) else (why, "", "")
+            lines.append(f"skipped  {name}: {head}")
+            lines += [f"           {url}" for url in urls.split(", ") if url]  # whole, one per line
+        if self.refused:
+            kept = f"{settings.published_db} unchanged" if settings.published_db.exists() else f"no {settings.published_db} created"
+            return [*lines, f"refused  {self.refused}; nothing published, {kept}"]
+        if not self.ran:
+            return [*lines, f"nothing changed; nothing run ({self.seconds:.1f} s)"]
+        ran = [s for s in self.selected_sources if s not in self.skipped_sources]
+        lines.insert(len(self.notices), f"ran      {', '.join(ran) if ran else '(no source)'}")
+        if self.published:
+            lines.append(f"checks   {warehouse.checks_line(self.published['checks_passed'], self.published['checks_run'])}")
+        else:
+            passed = sum(1 for _, ok, _ in self.checks if ok)
+            ran_checks = f"{passed}/{len(self.checks)} run in this refresh passed" if self.checks else "none run"
+            lines.append(f"checks   {ran_checks}; nothing published, so no count recorded")
+        for name, ok, severity in self.checks:
+            if not ok:
+                lines.append(f"  {'FAILED' if severity == 'ERROR' else 'warning'}  {name}")
+        where = f" (details: {log})" if log else ""
+        lines += [f"error    {failure}{where}" for failure in self.failures]
+        lines += [f"shrunk   {shrink}" for shrink in self.shrunk]
+        if self.success:
+            also = " and a lake snapshot (TLW_LAKE_CATALOG)" if settings.lake_catalog else ""
+            lines.append(f"published {settings.published_db}{also} in {self.seconds:.1f} s")
+        else:
+            lines.append(f"NOT published: the last good warehouse at {settings.published_db} is unchanged ({self.seconds:.1f} s)")
+        return lines
 
 
 @contextmanager
@@ -115,17 +158,25 @@ def run_refresh(
     with refresh_lock(settings, wait=wait):
         instance = dagster_instance(settings)
         notices, rebuilt = recover(settings, instance, ALL_SOURCES)
-        active = [s for s in ALL_SOURCES if s.name not in settings.skip_sources]
-        skipped = {name: "TLW_SKIP_SOURCES" for name in settings.skip_sources}
+        skipped = skips.skipped_sources(settings, ALL_SOURCES)
+        active = [s for s in ALL_SOURCES if s.name not in skipped]
         first_time = not settings.published_db.exists() or not settings.build_db.exists()
+        outcome = RefreshOutcome(ran=False, success=True, skipped_sources=skipped, notices=notices)
+        if not skips.fetched_sources(active):
+            # A first publish would hold reference data only and look complete; a later refresh
+            # would do nothing and say so with exit 0. Either way the setup is wrong: say it.
+            outcome.success = False
+            outcome.refused = "every source was skipped (listed above), so there is nothing to refresh"
+            return outcome
         if everything or first_time or rebuilt:
-            # Skipped sources run too: their assets only make sure the (empty) staging tables and
-            # everything downstream exist, so a partial mirror still gives a complete warehouse.
-            selected = list(ALL_SOURCES)
+            selected = active
+            # Every model is built, also those whose only sources are skipped (their staging
+            # tables exist, empty or as last loaded), but the skipped sources do not run.
+            selection = dg.AssetSelection.all() - dg.AssetSelection.assets(*(_key(n) for n in skipped))
         else:
             selected, unreachable = changed_sources(settings, active)
             skipped.update(unreachable)
-        outcome = RefreshOutcome(ran=False, success=True, skipped_sources=skipped, notices=notices)
+            selection = dg.AssetSelection.assets(*(_key(s.name) for s in selected)).downstream()
         outcome.selected_sources = [s.name for s in selected]
         if not selected:
             outcome.seconds = time.monotonic() - started
@@ -133,16 +184,16 @@ def run_refresh(
         # Built only when something runs: building the definitions is most of a no-op refresh's time.
         from pipelines.definitions import defs
 
-        keys = [dg.AssetKey(["staging", s.name]) for s in selected]
         result = dg.materialize(
             list(defs.assets),
-            selection=dg.AssetSelection.assets(*keys).downstream(),
+            selection=selection,
             instance=instance,
             raise_on_error=False,
             tags={CLI_TRIGGER_TAG: "cli", PID_TAG: str(os.getpid())},
-            # Dagster's per-step debug lines would bury the summary; failures still reach stderr.
+            # Dagster's own log lines (and the tracebacks of failed steps) would bury the summary:
+            # the summary names each failure in one line and the log file holds the details.
             run_config={
-                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
                 "ops": {"staging": {"config": {"full_history": full_history}}},
             },
         )
@@ -186,18 +237,27 @@ def recover(settings: Settings, instance: dg.DagsterInstance, sources: list[Sour
     return notices, rebuilt is not None
 
 
+def _key(source: str) -> dg.AssetKey:
+    return dg.AssetKey(["staging", source])
+
+
 def _read_events(result: dg.ExecuteInProcessResult, outcome: RefreshOutcome) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            outcome.failures.extend(_failures(event.step_key, event.event_specific_data.error))
+            error = event.event_specific_data.error
+            outcome.failures.extend(_failures(event.step_key, error))
+            outcome.failure_details.append(f"step {event.step_key}:\n{error.to_string()}")
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             outcome.materialized.append(event.asset_key.to_user_string())
-            shrunk = event.event_specific_data.materialization.metadata.get("shrunk")
+            metadata = event.event_specific_data.materialization.metadata
+            shrunk = metadata.get("shrunk")
             if shrunk is not None:
                 outcome.shrunk = list(shrunk.value)
-            skipped = event.event_specific_data.materialization.metadata.get("skipped")
+            skipped = metadata.get("skipped")
             if skipped is not None:
                 outcome.skipped_sources[event.asset_key.path[-1]] = skipped.value
+            if event.asset_key == dg.AssetKey("published_warehouse"):
+                outcome.published = {k: v.value for k, v in metadata.items()}
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             outcome.checks.append((evaluation.check_name, evaluation.passed, evaluation.severity.value))

@@ -1,33 +1,38 @@
-"""`tlw status`: how fresh each source is, whether the last checks pass, when the warehouse was published.
+"""`tlw status`: how fresh each source's data is, whether the checks pass, when the warehouse was published.
 
 One line per source:
 
-    source  state  last fetch  last change  latest held  next release
+    source  state  newest observation  expected  last fetch  next release
 
+- newest observation: the newest month or date the published `staging.<source>` table holds
+  (`LATEST_HELD` below; FRED: its daily series), or the row count for reference data.
+- expected: the newest observation the publisher's latest release carries by its calendar
+  (`ReleaseCalendar.expected_newest`: TIC the month before last after the mid-month release, MOF
+  reserves last month after the 5th Tokyo business day, daily series the last business day).
 - last fetch: the last successful fetch (raw archive index: outcome new, unchanged or not_modified);
   for reference data kept in code, when its current content was loaded (meta.load_log).
-- last change: the last fetch that brought a new body (outcome `new`).
-- latest held: the latest reference month or date in the published `staging.<source>` table
-  (`LATEST_HELD` below), or the row count for reference data.
 - next release: the publisher's next expected release (`pipelines.calendars`), in its time zone.
 - state, in this order of precedence:
-  `skipped`  switched off by TLW_SKIP_SOURCES (does not count against the exit code);
+  `skipped (why)`  switched off by TLW_SKIP_SOURCES, or not in the directory mirror
+                   (`pipelines.skips`, the same answer `tlw refresh` acts on); not counted;
   `never`    nothing fetched or loaded yet;
   `failing`  the last fetch was rejected (an HTML page, a body over the limit) after the last good
              one, or the source's last Dagster step failed after its last materialization, or a
              reference register no longer validates;
-  `stale`    no new content within the calendar's `stale_after` (TIC: 50 days), counted from the
-             last change; reference data: the code holds content the published warehouse lacks;
+  `stale`    the newest observation is older than expected; for event data without an expected
+             date (interventions, Federal Register) no new content within the calendar's
+             `stale_after`; reference data: the code holds content the published warehouse lacks;
   `fresh`    otherwise.
 
 Then the checks: every SQL check under sql/checks is re-run, read-only, on the published file
 (`warehouse.run_check`). That was chosen over reading Dagster's last check evaluations because it
 says what the published warehouse holds now, needs no Dagster instance, and cannot disagree with
-the file readers open. Last, the last publish time (meta.publish_log).
+the file readers open. A failing warning check is listed but does not fail the status. Last, the
+last publish time and its check count (meta.publish_log).
 
-Exit code: 0 when every source is fresh (or skipped) and every check passes; 1 when anything is
-stale, failing, never fetched, or a check fails or cannot run; 2 when there is no published
-warehouse.
+Exit code: 0 when every source is fresh (or skipped) and no blocking check fails; 1 when anything is
+stale, failing or never fetched, or a blocking check fails or cannot run; 2 when it cannot tell (no
+published warehouse, or another process holds it for writing: `pipelines.readers`).
 """
 
 from __future__ import annotations
@@ -35,13 +40,13 @@ from __future__ import annotations
 import sys
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines import calendars, warehouse
+from pipelines import calendars, skips, warehouse
 from pipelines.config import Settings
 from pipelines.ingest import SeedSource, Source
 from pipelines.raw_archive import ArchiveRecord, RawArchive
@@ -55,7 +60,9 @@ LATEST_HELD: dict[str, str] = {
     "mof_reserves": "max(ref_month)",
     # The last intervention day, or the last quarter MOF printed a total for, whichever is later.
     "mof_interventions": "greatest(max(intervention_date), max(quarter_start))",
-    "fred": "max(obs_date)",
+    # The daily series: they are what a release brings every business day.
+    "fred": "max(obs_date) FILTER (WHERE value IS NOT NULL AND series_id IN "
+            "(SELECT series_id FROM staging.fred_series WHERE frequency = 'daily'))",
     "debt_to_penny": "max(record_date)",
     "federal_register": "max(publication_date)",
     "mof_weekly_securities": "max(week_end)",
@@ -73,6 +80,14 @@ class SourceStatus:
     latest_held: str
     next_release: datetime | None
     why: str = ""
+    expected: date | None = None
+
+    @property
+    def state_cell(self) -> str:
+        """`skipped (why)` with a short why (the URLs a mirror lacks are on the detail line)."""
+        if self.state != "skipped":
+            return self.state
+        return f"skipped ({skips.short_reason(self.why)})"
 
 
 def _parse(stamp: str | None) -> datetime | None:
@@ -168,7 +183,7 @@ def source_status(
     source: Source,
     records: list[ArchiveRecord],
     con: duckdb.DuckDBPyConnection,
-    settings: Settings,
+    skipped: dict[str, str],
     now: datetime,
     step_failures: dict[str, tuple[int, float]],
 ) -> SourceStatus:
@@ -184,11 +199,12 @@ def source_status(
         new = [_parse(r.fetched_at) for r in mine if r.outcome == "new"]
         rejected = [r for r in mine if r.outcome == "rejected"]
         status = SourceStatus(source.name, "fresh", max(good, default=None), max(new, default=None), held, next_release)
+        status.expected = calendar.expected_newest(now) if calendar else None
         if rejected and (status.last_fetch is None or _parse(rejected[-1].fetched_at) > status.last_fetch):
             status.state = "failing"
             status.why = f"last fetch rejected at {_utc(_parse(rejected[-1].fetched_at))} UTC: {rejected[-1].note}"
-    if source.name in settings.skip_sources:
-        status.state, status.why = "skipped", "switched off by TLW_SKIP_SOURCES"
+    if source.name in skipped:
+        status.state, status.why = "skipped", skipped[source.name]
         return status
     if status.state == "failing":
         return status
@@ -208,7 +224,15 @@ def source_status(
         if not warehouse.is_loaded(con, source.name, digest):
             status.state, status.why = "stale", "the code holds reference data the published warehouse lacks: run `tlw refresh`"
         return status
-    if calendar is not None:
+    if status.expected is not None:
+        newest = _as_date(held)
+        if newest is None or newest < status.expected:
+            status.state = "stale"
+            status.why = (
+                f"newest observation {held}, expected {status.expected} or later "
+                f"({calendar.publisher}: {calendar.newest_rule}; latest release {_local(calendar.previous_release(now), calendar.timezone)})"
+            )
+    elif calendar is not None:
         since = status.last_change or status.last_fetch
         if now - since > calendar.stale_after:
             status.state = "stale"
@@ -217,6 +241,13 @@ def source_status(
                 f"publisher: {calendar.rule})"
             )
     return status
+
+
+def _as_date(held: str) -> date | None:
+    try:
+        return date.fromisoformat(held[:10])
+    except ValueError:
+        return None
 
 
 def run_status(settings: Settings, now: datetime | None = None, out: TextIO | None = None) -> int:
@@ -231,78 +262,81 @@ def run_status(settings: Settings, now: datetime | None = None, out: TextIO | No
 
     records = RawArchive(settings.raw_dir).records()
     step_failures = dagster_step_failures(settings)
-    problems = 0
+    skipped = skips.skipped_sources(settings, ALL_SOURCES)
     with warehouse.read_only_connection(settings) as con:
-        statuses = [source_status(s, records, con, settings, now, step_failures) for s in ALL_SOURCES]
-        check_lines, check_problems, check_total = _checks(con)
+        statuses = [source_status(s, records, con, skipped, now, step_failures) for s in ALL_SOURCES]
+        check_lines, blocking_problems, passed, check_total = _checks(con)
         publish = _last_publish(con)
 
     print(f"tlw status at {_utc(now)} UTC, warehouse {settings.published_db}", file=out)
-    header = ("source", "state", "last fetch (UTC)", "last change (UTC)", "latest held", "next expected release")
-    rows = [
-        (
+    header = ("source", "state", "newest observation", "expected", "last fetch (UTC)", "next expected release")
+    rows = []
+    for s in statuses:
+        calendar = calendars.calendar_for(s.name)
+        rows.append((
             s.name,
-            s.state,
-            _utc(s.last_fetch),
-            _utc(s.last_change),
+            s.state_cell,
             s.latest_held,
-            _local(s.next_release, calendars.calendar_for(s.name).timezone if calendars.calendar_for(s.name) else None)
-            if s.next_release
-            else "- (reference data)",
-        )
-        for s in statuses
-    ]
+            str(s.expected) if s.expected else ("-" if calendar else "- (reference data)"),
+            _utc(s.last_fetch),
+            _local(s.next_release, calendar.timezone) if calendar and s.next_release else "-",
+        ))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), file=out)
     for row in rows:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip(), file=out)
     for s in statuses:
-        if s.state in PROBLEM_STATES:
-            problems += 1
-        if s.why and s.state != "skipped":
+        if s.why:
             print(f"  {s.name}: {s.state}: {s.why}", file=out)
 
-    passed = check_total - check_problems
-    print(f"checks (re-run read-only on the published warehouse): {passed}/{check_total} passed", file=out)
+    print(f"checks (re-run read-only on the published warehouse): {warehouse.checks_line(passed, check_total)}", file=out)
     for line in check_lines:
         print(f"  {line}", file=out)
-    problems += check_problems
     if publish:
-        print(f"last publish: {_utc(publish[0])} UTC, code {publish[1]}, {publish[2]} blocking checks passed", file=out)
+        moment, version, published_passed, published_run = publish
+        count = warehouse.checks_line(published_passed, published_run) if published_run is not None else f"{published_passed} blocking passed"
+        print(f"last publish: {_utc(moment)} UTC, code {version}, checks {count}", file=out)
     else:
         print("last publish: none recorded in meta.publish_log", file=out)
+    source_problems = sum(1 for s in statuses if s.state in PROBLEM_STATES)
+    code = 1 if source_problems or blocking_problems else 0
     fresh = sum(1 for s in statuses if s.state == "fresh")
-    print(f"{fresh} fresh, {sum(1 for s in statuses if s.state in PROBLEM_STATES)} stale/failing/never, "
-          f"{sum(1 for s in statuses if s.state == 'skipped')} skipped; exit {1 if problems else 0}", file=out)
-    return 1 if problems else 0
+    print(f"{fresh} fresh, {source_problems} stale/failing/never, {sum(1 for s in statuses if s.state == 'skipped')} skipped, "
+          f"{blocking_problems} blocking check(s) failing; exit {code}", file=out)
+    return code
 
 
-def _checks(con: duckdb.DuckDBPyConnection) -> tuple[list[str], int, int]:
+def _checks(con: duckdb.DuckDBPyConnection) -> tuple[list[str], int, int, int]:
+    """Lines for each check that did not pass, blocking ones that failed, checks passed, checks run."""
     lines: list[str] = []
-    problems = 0
+    blocking_problems = passed = 0
     defined = checks()
     for check in defined:
-        kind = "blocking" if check.blocking else "warning"
+        kind = "blocking" if check.blocking else "warning, not blocking"
         try:
             outcome = warehouse.run_check(con, check, sample_size=1)
         except duckdb.Error as exc:
-            problems += 1
+            blocking_problems += check.blocking
             lines.append(f"ERROR    {check.name} ({kind}): could not run: {str(exc).splitlines()[0]}")
             continue
-        if not outcome.passed:
-            problems += 1
-            lines.append(f"FAILED   {check.name} ({kind}): {outcome.violations} rows, e.g. {outcome.sample[:1]}")
-    return lines, problems, len(defined)
+        if outcome.passed:
+            passed += 1
+            continue
+        blocking_problems += check.blocking
+        label = "FAILED " if check.blocking else "warning"
+        lines.append(f"{label}  {check.name} ({kind}): {outcome.violations} rows, e.g. {outcome.sample[:1]}")
+    return lines, blocking_problems, passed, len(defined)
 
 
-def _last_publish(con: duckdb.DuckDBPyConnection) -> tuple[datetime, str, int] | None:
+def _last_publish(con: duckdb.DuckDBPyConnection) -> tuple[datetime, str, int, int | None] | None:
     try:
-        row = con.execute(
-            "SELECT published_at, code_version, checks_passed FROM meta.publish_log ORDER BY published_at DESC LIMIT 1"
-        ).fetchone()
+        cursor = con.execute("SELECT * FROM meta.publish_log ORDER BY published_at DESC LIMIT 1")
+        row = cursor.fetchone()
     except duckdb.Error:
         return None
     if not row:
         return None
-    moment = row[0] if row[0].tzinfo else row[0].replace(tzinfo=timezone.utc)
-    return moment, row[1], row[2]
+    entry = dict(zip((d[0] for d in cursor.description), row))
+    moment = entry["published_at"] if entry["published_at"].tzinfo else entry["published_at"].replace(tzinfo=timezone.utc)
+    # checks_run: absent from warehouses published before it was recorded.
+    return moment, entry["code_version"], entry["checks_passed"], entry.get("checks_run")

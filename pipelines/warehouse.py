@@ -44,8 +44,15 @@ COMMENT ON TABLE meta.load_log IS 'One row per body parsed into staging: which s
 CREATE TABLE IF NOT EXISTS meta.publish_log (
     published_at TIMESTAMPTZ, code_version VARCHAR, checks_passed BIGINT, tables BIGINT
 );
+-- Added after the first publishes: older working copies gain it here.
+ALTER TABLE meta.publish_log ADD COLUMN IF NOT EXISTS checks_run BIGINT;
 COMMENT ON TABLE meta.publish_log IS 'One row per successful publish of tlw.duckdb.';
 """
+
+
+PUBLISH_LOG_INSERT = (
+    "INSERT INTO meta.publish_log (published_at, code_version, checks_passed, tables, checks_run) VALUES (?, ?, ?, ?, ?)"
+)
 
 
 class PublishBlocked(RuntimeError):
@@ -171,8 +178,16 @@ def _plain(value):
     return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
-def run_blocking_checks(con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
-    return [run_check(con, check) for check in checks() if check.blocking]
+def run_all_checks(con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
+    """Every check, blocking or warning: the publish gates on the blocking ones and records the
+    count of all, the one count the refresh summary, `tlw status` and the report repeat."""
+    return [run_check(con, check) for check in checks()]
+
+
+def checks_line(passed: int, run: int) -> str:
+    """The one check count: the refresh summary, meta.publish_log, `tlw status` and the report."""
+    warnings = run - passed
+    return f"{passed}/{run} passed" + (f" ({warnings} not passed, none blocking)" if warnings else "")
 
 
 def code_version() -> str:
@@ -211,8 +226,8 @@ def publish(settings: Settings) -> dict:
     with writer_lock(settings):
         remove_stale_temporaries(settings)
         with _open_build(settings) as con:
-            outcomes = run_blocking_checks(con)
-            failed = [o for o in outcomes if not o.passed]
+            outcomes = run_all_checks(con)
+            failed = [o for o in outcomes if not o.passed and o.check.blocking]
             if failed:
                 names = ", ".join(f"{o.check.name} ({o.violations} rows)" for o in failed)
                 raise PublishBlocked(f"blocking checks failed, tlw.duckdb left unchanged: {names}")
@@ -228,9 +243,10 @@ def publish(settings: Settings) -> dict:
         shutil.copyfile(settings.build_db, tmp)
         # The publish is recorded in the copy itself, so a publish killed before the rename leaves
         # no trace of itself in any file readers or later publishes see.
-        entry = [datetime.now(timezone.utc), version, len(outcomes), tables]
+        passed = sum(1 for o in outcomes if o.passed)
+        entry = [datetime.now(timezone.utc), version, passed, tables, len(outcomes)]
         with duckdb.connect(str(tmp)) as copy:
-            copy.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
+            copy.execute(PUBLISH_LOG_INSERT, entry)
             copy.execute("CHECKPOINT")
         _fsync_file(tmp)
         # The exports are part of the publish: written from the new copy before the swap, then
@@ -242,15 +258,22 @@ def publish(settings: Settings) -> dict:
             # The lake commits before the file is swapped: if it fails, neither changed and the
             # next refresh retries both (the probes compare against tlw.duckdb).
             manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-            lake_snapshot = lake.publish(settings, tmp, manifest, checks_passed=len(outcomes))
+            lake_snapshot = lake.publish(settings, tmp, manifest, checks_passed=passed)
+        # Read-only on disk too: a client that forgets read-only cannot open it for writing (and
+        # lock every reader out) unless it runs as root.
+        os.chmod(tmp, 0o444)
         os.replace(tmp, published)
         _fsync_dir(published.parent)
         switch_exports(settings, generation)
         # Keep the history in the working copy too, now that the publish happened.
         with _open_build(settings) as con:
-            con.execute("INSERT INTO meta.publish_log VALUES (?, ?, ?, ?)", entry)
+            con.execute(PUBLISH_LOG_INSERT, entry)
     return {
-        "published": str(published), "checks_passed": len(outcomes), "tables": tables,
+        "published": str(published),
+        "checks_passed": passed,
+        "checks_run": len(outcomes),
+        "warnings": [o.check.name for o in outcomes if not o.passed],
+        "tables": tables,
         "exports": str(settings.exports_dir),
         "shrunk": [s.describe() for s in shrinks], "lake": lake_snapshot,
     }

@@ -14,6 +14,10 @@ from pipelines.config import Settings
 
 pytest_plugins = ["tests.proxy_env"]  # the behind_proxy fixture
 
+# A developer's tlw.toml (repository or $TLW_HOME) must not change what the tests run; subprocesses
+# inherit this. tests/test_config.py points TLW_CONFIG at its own files.
+os.environ["TLW_CONFIG"] = "none"
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_MIRROR = FIXTURES / "mirror"
 

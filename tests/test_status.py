@@ -56,39 +56,111 @@ def last_fetch(settings: Settings) -> datetime:
     return max(datetime.fromisoformat(r.fetched_at) for r in RawArchive(settings.raw_dir).records())
 
 
-def test_fresh_warehouse_exits_0(env):
-    code, text, states = status(now=last_fetch(Settings.from_env()) + timedelta(hours=1))
+# The fixture's data is fresh by the publishers' calendars on this day: TIC's February release
+# (17 Feb 2026) carries December 2025, MOF's March release (6 Mar 2026) carries February 2026.
+# FRED's daily rate (2025-04-01) and Debt to the Penny (2024-11-26) are old by then.
+NOW = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
+OLD_DAILY = "fred,debt_to_penny"
+
+
+def test_fresh_by_the_data_exits_0(env, monkeypatch):
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    code, text, states = status(now=NOW)
     assert code == 0, text
-    assert states == {s.name: "fresh" for s in ALL_SOURCES}, text
-    assert "checks (re-run read-only on the published warehouse):" in text
-    assert re.search(r"checks .*: (\d+)/\1 passed", text), text
-    assert "last publish: " in text
-    # Columns: the latest month TIC holds, and the next expected release in the publisher's time.
-    assert re.search(r"^tic_table5\s+fresh\s+\S+ \S+\s+\S+ \S+\s+2026-03-01\s+\S+ 16:00 E[SD]T$", text, re.MULTILINE), text
-    assert re.search(r"^mof_reserves\s+fresh.* 14:00 JST$", text, re.MULTILINE), text
-    assert re.search(r"^countries\s+fresh.*\d+ rows\s+- \(reference data\)$", text, re.MULTILINE), text
+    assert states == {s.name: "skipped" if s.name in OLD_DAILY.split(",") else "fresh" for s in ALL_SOURCES}, text
+    assert "checks (re-run read-only on the published warehouse): 21/21 passed" in text
+    assert re.search(r"^last publish: \S+ \S+ UTC, code \S+, checks 21/21 passed$", text, re.MULTILINE), text
+    # Columns: newest observation held, the newest expected by the calendar, last fetch, next release.
+    assert re.search(r"^tic_table5\s+fresh\s+2026-03-01\s+2025-12-01\s+\S+ \S+\s+2026-03-16 16:00 EDT$", text, re.MULTILINE), text
+    assert re.search(r"^tic_mfh_history\s+fresh\s+2025-12-01\s+2025-12-01\s", text, re.MULTILINE), text
+    assert re.search(r"^mof_reserves\s+fresh\s+2026-02-01\s+2026-02-01\s.* 14:00 JST$", text, re.MULTILINE), text
+    assert re.search(r"^countries\s+fresh\s+\d+ rows\s+- \(reference data\)\s", text, re.MULTILINE), text
+    assert re.search(r"^fred\s+skipped \(TLW_SKIP_SOURCES\)\s", text, re.MULTILINE), text
+    assert "  fred: skipped: switched off by TLW_SKIP_SOURCES" in text
+    assert text.rstrip().endswith("10 fresh, 0 stale/failing/never, 2 skipped, 0 blocking check(s) failing; exit 0")
 
 
-def test_cli_status_uses_the_clock_and_exits_0(env, capsys):
-    assert cli.main(["status"]) == 0
+def test_cli_status_uses_the_clock(env, capsys):
+    # Today the fixture's data (March 2026 at the latest) is long past what the calendars expect.
+    assert cli.main(["status"]) == 1
     out = capsys.readouterr().out
-    assert all(re.search(rf"^{s.name}\s+fresh", out, re.MULTILINE) for s in ALL_SOURCES), out
+    assert re.search(r"^tic_table5\s+stale\s+2026-03-01\s", out, re.MULTILINE), out
 
 
-def test_stale_sources_exit_1(env):
+def test_freshness_follows_the_newest_observation_not_the_fetch(env):
+    """Every file was fetched minutes ago, yet the daily series are stale: their data is old."""
+    code, text, states = status(now=NOW)
+    assert code == 1
+    assert states["fred"] == "stale" and states["debt_to_penny"] == "stale"
+    assert "  fred: stale: newest observation 2025-04-01, expected 2026-02-27 or later" in text
+    assert "  debt_to_penny: stale: newest observation 2024-11-26, expected 2026-03-06 or later" in text
+    assert states["tic_table5"] == "fresh"
+    # After the May release (15 May 2026) TIC must hold March: Table 5 does, the history file does not.
+    code, text, states = status(now=datetime(2026, 5, 20, tzinfo=timezone.utc))
+    assert states["tic_table5"] == "fresh" and states["tic_mfh_history"] == "stale"
+    assert "  tic_mfh_history: stale: newest observation 2025-12-01, expected 2026-03-01 or later" in text
+
+
+@pytest.mark.parametrize("now, source, expected", [
+    # TIC: before the 4 pm release of 15 May 2026 the April release (February data) is the latest.
+    (datetime(2026, 5, 15, 19, 59, tzinfo=timezone.utc), "tic_table5", "2026-02-01"),
+    (datetime(2026, 5, 15, 20, 1, tzinfo=timezone.utc), "tic_table5", "2026-03-01"),
+    # MOF: 6 March 2026 is the 5th Tokyo business day; its 14:00 JST release carries February.
+    (datetime(2026, 3, 6, 4, 59, tzinfo=timezone.utc), "mof_reserves", "2026-01-01"),
+    (datetime(2026, 3, 6, 5, 1, tzinfo=timezone.utc), "mof_reserves", "2026-02-01"),
+    # Debt to the Penny on Tuesday 20 Jan 2026 (after Monday's MLK holiday): Friday 16 Jan.
+    (datetime(2026, 1, 20, 22, 0, tzinfo=timezone.utc), "debt_to_penny", "2026-01-16"),
+])
+def test_expected_newest_observation_by_calendar(now, source, expected):
+    from pipelines import calendars
+
+    assert str(calendars.calendar_for(source).expected_newest(now)) == expected
+
+
+def test_event_data_is_stale_by_its_last_change(env):
     fetched = last_fetch(Settings.from_env())
-    # 20 days on: the daily publishers are stale (5 and 10 days allowed), TIC (50 days) is not.
-    code, text, states = status(now=fetched + timedelta(days=20))
-    assert code == 1
-    assert states["debt_to_penny"] == "stale" and states["fred"] == "stale"
-    assert states["tic_table5"] == "fresh" and states["mof_interventions"] == "fresh"
-    assert "debt_to_penny: stale: no new content for 20 days (allowed: 5 days" in text
-    # 60 days on: TIC too (no new month within 50 days); reference data never goes stale by age.
-    code, text, states = status(now=fetched + timedelta(days=60))
-    assert code == 1
-    assert {states[n] for n in ("tic_mfh_history", "tic_table5", "tic_table3", "mof_reserves", "federal_register")} == {"stale"}
-    assert states["mof_interventions"] == "fresh"  # 100 days allowed
+    code, text, states = status(now=fetched + timedelta(days=101))
+    assert states["mof_interventions"] == "stale"
+    assert "mof_interventions: stale: no new content for 101 days (allowed: 100 days" in text
     assert {states[n] for n in ("countries", "country_labels", "fred_series", "tariff_register")} == {"fresh"}
+
+
+def writable_copy(env: Path, sql: str) -> None:
+    """Change the published file the way a bad publish would have (tests only)."""
+    import duckdb
+
+    path = env / "home" / "tlw.duckdb"
+    path.chmod(0o644)
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql)
+    path.chmod(0o444)
+
+
+def test_a_warning_check_is_listed_but_does_not_fail_status(env, monkeypatch):
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    writable_copy(env, "UPDATE marts.leverage_monthly SET holdings_to_reserves = 9 "
+                       "WHERE iso3 = 'JPN' AND ref_month = DATE '2025-02-01'")
+    code, text, states = status(now=NOW)
+    assert code == 0, text
+    assert "checks (re-run read-only on the published warehouse): 20/21 passed (1 not passed, none blocking)" in text
+    assert "  warning  leverage_monthly_holdings_to_reserves_plausible (warning, not blocking): 1 rows" in text
+
+
+def test_a_failing_blocking_check_exits_1(env, monkeypatch):
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    writable_copy(env, "DELETE FROM core.dim_country WHERE iso3 = 'JPN'")
+    code, text, states = status(now=NOW)
+    assert code == 1
+    assert re.search(r"^  FAILED   \w+ \(blocking\): \d+ rows", text, re.MULTILINE), text
+    assert "0 stale/failing/never, 2 skipped, " in text and text.rstrip().endswith("; exit 1")
+
+
+def test_source_the_mirror_lacks_is_skipped_with_its_url(env):
+    (env / "mirror" / TIC_TABLE5).unlink()
+    code, text, states = status(now=NOW)
+    assert states["tic_table5"] == "skipped"
+    assert re.search(r"^tic_table5\s+skipped \(not in mirror\)\s", text, re.MULTILINE), text
+    assert f"  tic_table5: skipped: not in mirror {env / 'mirror'}: {TIC_TABLE5_URL}\n" in text
 
 
 def test_rejected_fetch_after_publish_is_failing(env):
@@ -98,11 +170,11 @@ def test_rejected_fetch_after_publish_is_failing(env):
         url=TIC_TABLE5_URL, source="tic_table5", fetched_at=later, status=200, etag=None, last_modified=None,
         body=b"<!doctype html><title>Maintenance</title>", rejected_because="HTML page where a data file was expected",
     )
-    code, text, states = status(now=last_fetch(settings) + timedelta(hours=1))
+    code, text, states = status(now=NOW)
     assert code == 1
     assert states["tic_table5"] == "failing"
     assert "tic_table5: failing: last fetch rejected at" in text and "HTML page" in text
-    assert all(state == "fresh" for name, state in states.items() if name != "tic_table5")
+    assert all(state == "fresh" for name, state in states.items() if name not in ("tic_table5", "fred", "debt_to_penny"))
 
 
 def test_html_page_served_by_the_publisher_fails_the_refresh_and_status(env, monkeypatch):
@@ -116,18 +188,10 @@ def test_html_page_served_by_the_publisher_fails_the_refresh_and_status(env, mon
         monkeypatch.setenv("TLW_HTTP_RETRIES", "0")
         outcome = run_refresh(Settings.from_env())
         assert not outcome.success and outcome.selected_sources == ["tic_table5"]
-    code, text, states = status()
+    code, text, states = status(now=NOW)
     assert code == 1
     assert states["tic_table5"] == "failing"
     assert states["tic_table3"] == "fresh"
-
-
-def test_skipped_source_is_named_and_does_not_fail(env, monkeypatch):
-    monkeypatch.setenv("TLW_SKIP_SOURCES", "debt_to_penny")
-    code, text, states = status(now=last_fetch(Settings.from_env()) + timedelta(days=7))
-    assert states["debt_to_penny"] == "skipped"
-    assert states["fred"] == "fresh"  # 7 days: FRED allows 10
-    assert code == 0, text
 
 
 def test_no_warehouse_exits_2(tmp_path, monkeypatch, capsys):
@@ -149,7 +213,7 @@ def test_last_dagster_step_failed_is_failing(env, monkeypatch):
         monkeypatch.setenv("TLW_HTTP_RETRIES", "0")
         outcome = run_refresh(Settings.from_env())
         assert not outcome.success and outcome.selected_sources == ["tic_table3"]
-    code, text, states = status()
+    code, text, states = status(now=NOW)
     assert code == 1
     assert states["tic_table3"] == "failing"
     assert "tic_table3: failing: its last Dagster step failed at" in text

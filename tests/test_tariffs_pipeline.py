@@ -502,7 +502,7 @@ def test_first_urls_from_fr_since_then_from_the_last_held_less_the_overlap(monke
     with pytest.raises(ValueError, match="TLW_FR_PER_PAGE=1001"):
         tariffs.fr_per_page()
     monkeypatch.setenv("TLW_FR_PER_PAGE", "five")
-    with pytest.raises(ValueError, match="not a whole number"):
+    with pytest.raises(ValueError, match="TLW_FR_PER_PAGE=five: expected a whole number 1..1000"):
         tariffs.fr_per_page()
 
 

@@ -19,7 +19,7 @@ Sources (the names are the `TLW_SKIP_SOURCES` names):
   order, unknown code or enum value, duplicate id) fails the refresh with an error naming the CSV
   line and event, so nothing is published from it.
 
-Environment variables read here (besides the `Settings` ones):
+Settings used only here (declared in `pipelines.config.Settings` like every other):
 
 - `TLW_FR_PER_PAGE`: results per Federal Register page, 1..1000, default 1000 (the documented
   maximum). Tests and the fixture mirror use 5, the page size the fixture pages were written for.
@@ -29,7 +29,6 @@ Environment variables read here (besides the `Settings` ones):
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,23 +44,12 @@ from pipelines.sources import federal_register
 from pipelines.sources.errors import SourceFormatError
 from pipelines.sources.pages import Page
 
-PER_PAGE_ENV = "TLW_FR_PER_PAGE"
 REGISTER_ENV = "TLW_TARIFF_REGISTER"
-DEFAULT_PER_PAGE = 1000
 
 
 def fr_per_page() -> int:
-    """`TLW_FR_PER_PAGE` (1..1000), else 1000. Read on every call, so a changed environment applies."""
-    raw = os.environ.get(PER_PAGE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_PER_PAGE
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{PER_PAGE_ENV}={raw!r} is not a whole number (1..1000)") from None
-    if not 1 <= value <= 1000:
-        raise ValueError(f"{PER_PAGE_ENV}={value} is outside 1..1000 (the API's documented maximum is 1000)")
-    return value
+    """`TLW_FR_PER_PAGE` (validated in `Settings`). Read on every call, so a changed environment applies."""
+    return Settings.from_env().fr_per_page
 
 
 def latest_publication_held(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -137,8 +125,7 @@ class FederalRegisterSource(PagedSource):
 
 def register_path() -> Path:
     """The register CSV: `TLW_TARIFF_REGISTER` when set, else the one in the package."""
-    override = os.environ.get(REGISTER_ENV, "").strip()
-    return Path(override).expanduser().resolve() if override else tariff_register.REGISTER_PATH
+    return Settings.from_env().tariff_register or tariff_register.REGISTER_PATH
 
 
 def register_origin() -> str:
