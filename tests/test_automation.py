@@ -229,6 +229,7 @@ def test_schedule_evaluated_at_a_given_time_before_any_publish(
     """With no published warehouse yet, a tick launches all of the calendar's sources and what is
     downstream of them; the run is tagged with the release it is for."""
     monkeypatch.setenv("TLW_HOME", str(tmp_path / "home"))
+    (tmp_path / "no-mirror-needed").mkdir()  # a mirror that does not exist is a configuration error
     monkeypatch.setenv("TLW_MIRROR", str(tmp_path / "no-mirror-needed"))
     monkeypatch.delenv("TLW_SKIP_SOURCES", raising=False)
     schedule = schedule_named(defs, schedule_name)
