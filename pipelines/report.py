@@ -157,7 +157,7 @@ def top_holders(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def header_facts(con: duckdb.DuckDBPyConnection, settings: Settings, generated_at: datetime) -> tuple[list, list]:
     """The page header's facts (name, value) and its per-source rows, escaped for the template."""
-    publish = rows(con, "SELECT published_at, code_version, checks_passed, tables FROM meta.publish_log ORDER BY published_at DESC LIMIT 1")
+    publish = rows(con, "SELECT * FROM meta.publish_log ORDER BY published_at DESC LIMIT 1")
     sources = rows(
         con,
         """
@@ -171,7 +171,7 @@ def header_facts(con: duckdb.DuckDBPyConnection, settings: Settings, generated_a
         ("Report generated", _utc(generated_at)),
         ("Warehouse published", _utc(p.get("published_at"))),
         ("Code version", p.get("code_version", "unknown")),
-        ("Checks passed at publish", p.get("checks_passed", "–")),
+        ("Checks at publish", warehouse.checks_line(p["checks_passed"], p["checks_run"]) if p.get("checks_run") is not None else p.get("checks_passed", "–")),
         ("Warehouse", settings.published_db),
     ]
     return facts, [[esc(s["source"]), esc(_utc(s["fetched_at"])), esc(s["bodies"])] for s in sources]

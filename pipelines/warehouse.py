@@ -41,13 +41,34 @@ CREATE TABLE IF NOT EXISTS meta.load_log (
     changed BOOLEAN, rows_loaded BIGINT, loaded_at TIMESTAMPTZ
 );
 COMMENT ON TABLE meta.load_log IS 'One row per body parsed into staging: which source, URL and raw archive sha256, when it was fetched, whether it was new, how many rows it gave.';
+COMMENT ON COLUMN meta.load_log.source IS 'Source name (the staging table, and the TLW_SKIP_SOURCES name).';
+COMMENT ON COLUMN meta.load_log.url IS 'Official URL of the body (or the repository file, for reference data kept in code).';
+COMMENT ON COLUMN meta.load_log.raw_sha256 IS 'sha256 of the body: its name in the raw archive $TLW_HOME/raw, and the key of its rows in staging.';
+COMMENT ON COLUMN meta.load_log.fetched_at IS 'When the body was fetched (UTC).';
+COMMENT ON COLUMN meta.load_log.changed IS 'True when the body differed from the one last held for the URL.';
+COMMENT ON COLUMN meta.load_log.rows_loaded IS 'Rows the body gave in staging.<source>.';
+COMMENT ON COLUMN meta.load_log.loaded_at IS 'When the rows were loaded into the working copy (UTC).';
 CREATE TABLE IF NOT EXISTS meta.publish_log (
     published_at TIMESTAMPTZ, code_version VARCHAR, checks_passed BIGINT, tables BIGINT
 );
 -- Added after the first publishes: older working copies gain it here.
 ALTER TABLE meta.publish_log ADD COLUMN IF NOT EXISTS checks_run BIGINT;
 COMMENT ON TABLE meta.publish_log IS 'One row per successful publish of tlw.duckdb.';
+COMMENT ON COLUMN meta.publish_log.published_at IS 'When this warehouse was published (UTC).';
+COMMENT ON COLUMN meta.publish_log.code_version IS 'Version of the code that built it: package version + git commit.';
+COMMENT ON COLUMN meta.publish_log.checks_passed IS 'Checks (sql/checks, blocking and warning) that passed on it; every blocking one did, or it would not be published.';
+COMMENT ON COLUMN meta.publish_log.tables IS 'Tables in core and marts.';
+COMMENT ON COLUMN meta.publish_log.checks_run IS 'Checks run before the publish; checks_passed of checks_run is the count tlw refresh, tlw status and the report print.';
 """
+
+# Columns every staging table carries: where each row came from. One comment each, applied to
+# whichever staging tables have them, so a new source's table gets them without repeating them.
+LINEAGE_COMMENTS = {
+    "raw_sha256": "sha256 of the body the row was parsed from: its name in the raw archive $TLW_HOME/raw (for reference data: the digest of the content in code).",
+    "source_url": "Official URL of the body the row was parsed from (for reference data: the repository file).",
+    "fetched_at": "When that body was fetched (UTC); for reference data, when the content was loaded.",
+    "line_no": "1-based line of the body the row was parsed from, to find it in the raw file.",
+}
 
 
 PUBLISH_LOG_INSERT = (
@@ -107,8 +128,28 @@ def ensure_structure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     for macro in macros():
         con.execute(macro)
-    for model in models("staging"):
+    staging = models("staging")
+    for model in staging:
         con.execute(model.sql)
+    _comment_staging_columns(con, staging)
+
+
+def _comment_staging_columns(con: duckdb.DuckDBPyConnection, staging: list[SqlModel]) -> None:
+    """The lineage columns' comments, and for a table declared from another (`depends_on`, e.g.
+    tic_table5 from tic_mfh_history) the comments of the columns it took from it."""
+    columns = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'staging'"
+    ).fetchall()
+    comments = {(t, c): comment for t, c, comment in columns}
+    inherits = {m.qualified.split(".")[1]: [d.split(".")[1] for d in m.depends_on if d.startswith("staging.")] for m in staging}
+    for table, column, comment in columns:
+        if comment:
+            continue
+        text = LINEAGE_COMMENTS.get(column) or next(
+            (comments.get((parent, column)) for parent in inherits.get(table, []) if comments.get((parent, column))), None
+        )
+        if text:
+            con.execute(f"COMMENT ON COLUMN staging.{table}.{column} IS '{text.replace(chr(39), chr(39) * 2)}'")
 
 
 def load_staging(

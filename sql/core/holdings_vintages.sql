@@ -27,6 +27,28 @@ ORDER BY iso3, ref_month, vintage DESC,
 -- COMMENT ON MACRO TABLE is not in the DuckDB dialect of the SQL linter, hence the PRS exemptions.
 COMMENT ON MACRO TABLE core.treasury_holdings_asof IS 'core.treasury_holdings as it stood on date d: one row per iso3 and ref_month, from the newest file whose vintage <= d (same tie rule as the latest view). Usage: SELECT * FROM core.treasury_holdings_asof(DATE ''2026-03-18''). Vintage is the date printed in the file (mfhhis01) or the fetch date (Table 5, Table 3).'; -- noqa: PRS
 
+-- Why core.treasury_holdings_asof(d) returned what it did: before the first vintage held it
+-- returns no rows, which alone looks like "nobody held anything". One row, always.
+CREATE OR REPLACE MACRO core.treasury_holdings_asof_explained(d) AS TABLE
+WITH asked AS (SELECT CAST(d AS DATE) AS as_of),
+files AS (SELECT DISTINCT source, vintage, raw_sha256 FROM core.fct_treasury_holdings WHERE NOT is_comparison_series)
+SELECT as_of,
+       min(vintage) AS first_vintage_held,
+       max(vintage) FILTER (WHERE vintage <= as_of) AS newest_vintage_used,
+       count(vintage) FILTER (WHERE vintage <= as_of) AS files_used,
+       CASE
+           WHEN min(vintage) IS NULL THEN 'no rows: no TIC file is loaded'
+           WHEN as_of < min(vintage) THEN format(
+               'no rows: {} is before the first vintage held ({}); the warehouse holds no TIC file published by then',
+               as_of, min(vintage))
+           ELSE format('rows from {} file(s), the newest of vintage {}',
+                       count(vintage) FILTER (WHERE vintage <= as_of), max(vintage) FILTER (WHERE vintage <= as_of))
+       END AS explanation
+FROM asked LEFT JOIN files ON true
+GROUP BY as_of;
+
+COMMENT ON MACRO TABLE core.treasury_holdings_asof_explained IS 'One row saying what core.treasury_holdings_asof(d) draws on: the first vintage held, the newest vintage <= d, how many files, and in words why it returns no rows when d is before the first vintage held. Usage: SELECT * FROM core.treasury_holdings_asof_explained(DATE ''2000-01-01'').';
+
 -- Changes within one file and one series, for countries and for the aggregates (grand_total =
 -- all foreign holders, foreign_official, ...): the marts take every change in holdings from here.
 --
