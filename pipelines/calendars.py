@@ -172,6 +172,11 @@ def previous_us_business_day(day: date) -> date:
     return day
 
 
+def saturday_before(release_day: date) -> date:
+    """MOF weekly securities: Thursday's release carries the Sunday-to-Saturday week before."""
+    return release_day - timedelta(days=(release_day.weekday() - 5) % 7 or 7)
+
+
 def h10_week_before(release_day: date) -> date:
     """FRED daily rates come from the Fed's H.10, posted weekly: a week's allowance before the
     last business day, so a Tuesday without the new week is not stale."""
@@ -281,6 +286,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="55 8 * * 4,5",
         stale_after=timedelta(days=14),
         warn_after=timedelta(days=10),
+        newest_expected=saturday_before,
+        newest_rule="the week ending the Saturday before the Thursday release",
     ),
     ReleaseCalendar(
         name="fred",
@@ -321,6 +328,8 @@ CALENDARS: tuple[ReleaseCalendar, ...] = (
         cron="30 15 4-10 * *",
         stale_after=timedelta(days=45),
         warn_after=timedelta(days=36),
+        newest_expected=last_month,
+        newest_rule="last month's end, after the 4th US business day",
     ),
     ReleaseCalendar(
         name="federal_register",

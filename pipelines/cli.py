@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines import readers
-from pipelines.config import REPO_ROOT, ConfigError, Settings, declared
+from pipelines.config import REPO_ROOT, ConfigError, Settings, declared, unknown_variables
 
 EXIT_CODES = {
     "refresh": "0 published (or nothing changed), 1 a source or a blocking check failed (nothing published), "
@@ -134,13 +134,24 @@ def _print_table(columns: list[str], rows: list[tuple]) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
-def _dev(args: argparse.Namespace, settings: Settings) -> int:
+def dev_command(settings: Settings, port: int) -> tuple[Path, list[str]]:
+    """Where `dagster dev` runs and its argv. It runs in DAGSTER_HOME, the folder of the dagster.yaml
+    it uses: started beside the repository's dagster.yaml it would warn that that file "will not
+    be used" (it is copied into DAGSTER_HOME, so it is used); the code comes from the repository."""
     from pipelines.refresh import dagster_instance
 
     dagster_instance(settings)  # writes DAGSTER_HOME/dagster.yaml and sets DAGSTER_HOME
-    os.chdir(REPO_ROOT)
     dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
-    os.execv(dagster, [dagster, "dev", "-m", "pipelines.definitions", "-p", str(args.port)])
+    return settings.dagster_home, [
+        dagster, "dev", "-m", "pipelines.definitions", "-d", str(REPO_ROOT), "-p", str(port),
+    ]
+
+
+def _dev(args: argparse.Namespace, settings: Settings) -> int:
+    folder, argv = dev_command(settings, args.port)
+    print(f"tlw dev: Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={folder})", file=sys.stderr, flush=True)
+    os.chdir(folder)
+    os.execv(argv[0], argv)
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
@@ -216,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = command("report", "write the HTML report under $TLW_HOME/reports")
     report.set_defaults(handler=_report)
     dev = command("dev", "start the Dagster UI with schedules and sensors")
-    dev.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 3000), help="UI port (default 3000, or $PORT)")
+    dev.add_argument("--port", type=int, default=3000, help="UI port (default 3000; `make dev PORT=...`)")
     dev.set_defaults(handler=_dev)
     lake = command("lake", "the DuckLake lakehouse (TLW_LAKE_CATALOG, TLW_LAKE_DATA_PATH)")
     lake_commands = lake.add_subparsers(dest="lake_command", required=True)
@@ -240,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines:
             print(f"tlw {args.command}: configuration: {line}", file=sys.stderr)
         return 2
+    for name in unknown_variables(os.environ):
+        print(f"tlw {args.command}: warning: {name} is not a tlw setting and is ignored (tlw --help lists them)", file=sys.stderr)
     import duckdb
 
     try:

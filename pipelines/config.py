@@ -280,6 +280,15 @@ def declared() -> list[dataclasses.Field]:
 KNOWN = frozenset(f.metadata["env"] for f in dataclasses.fields(Settings)) | {"TLW_CONFIG"}
 
 
+# Read by the tests, not by tlw (tests/conftest.py and the fault tests).
+TEST_ONLY_PREFIXES = ("TLW_REAL_SOURCES", "TLW_TEST_")
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """TLW_* variables in the environment that are no setting: most likely a typo."""
+    return sorted(k for k in environ if k.startswith("TLW_") and k not in KNOWN and not k.startswith(TEST_ONLY_PREFIXES))
+
+
 def settings_files(environ: Mapping[str, str]) -> list[Path]:
     """The settings files read, most specific first: `$TLW_HOME/tlw.toml`, then the repository's."""
     chosen = environ.get("TLW_CONFIG", "").strip()

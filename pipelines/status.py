@@ -64,6 +64,8 @@ LATEST_HELD: dict[str, str] = {
     "fred": "max(obs_date) FILTER (WHERE value IS NOT NULL AND series_id IN "
             "(SELECT series_id FROM staging.fred_series WHERE frequency = 'daily'))",
     "debt_to_penny": "max(record_date)",
+    "mspd": "max(record_date)",
+    "mof_weekly_securities": "max(week_end)",
     "federal_register": "max(publication_date)",
     "mof_weekly_securities": "max(week_end)",
 }

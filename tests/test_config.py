@@ -68,6 +68,13 @@ def test_every_bad_setting_is_named_at_once(home, monkeypatch):
     ]
 
 
+def test_an_unknown_tlw_variable_is_named(home, monkeypatch, capsys):
+    monkeypatch.setenv("TLW_SKIP_SOURCE", "fred")  # the setting is TLW_SKIP_SOURCES
+    assert cli.main(["sql", "SELECT 1"]) == 2  # no warehouse yet
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "tlw sql: warning: TLW_SKIP_SOURCE is not a tlw setting and is ignored (tlw --help lists them)")
+
+
 def test_an_empty_value_means_the_default(home, monkeypatch):
     monkeypatch.setenv("TLW_HTTP_TIMEOUT", "")
     monkeypatch.setenv("TLW_MIRROR", "")

@@ -16,6 +16,7 @@ from pipelines import cli
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import Settings
 from pipelines.raw_archive import RawArchive
+from pipelines.sql_files import checks
 from pipelines.status import run_status
 from tests.conftest import fixture_env, publish_fixture_mirror
 from tests.loopback import LoopbackServer, Reply
@@ -58,18 +59,20 @@ def last_fetch(settings: Settings) -> datetime:
 
 # The fixture's data is fresh by the publishers' calendars on this day: TIC's February release
 # (17 Feb 2026) carries December 2025, MOF's March release (6 Mar 2026) carries February 2026.
-# FRED's daily rate (2025-04-01) and Debt to the Penny (2024-11-26) are old by then.
+# FRED's daily rate (2025-04-01), Debt to the Penny (2024-11-26) and MSPD (2025-03-31) are old by then.
 NOW = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
-OLD_DAILY = "fred,debt_to_penny"
+OLD_AT_NOW = "fred,debt_to_penny,mspd"
+N_OLD = len(OLD_AT_NOW.split(","))
 
 
 def test_fresh_by_the_data_exits_0(env, monkeypatch):
-    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_AT_NOW)
     code, text, states = status(now=NOW)
     assert code == 0, text
-    assert states == {s.name: "skipped" if s.name in OLD_DAILY.split(",") else "fresh" for s in ALL_SOURCES}, text
-    assert "checks (re-run read-only on the published warehouse): 21/21 passed" in text
-    assert re.search(r"^last publish: \S+ \S+ UTC, code \S+, checks 21/21 passed$", text, re.MULTILINE), text
+    assert states == {s.name: "skipped" if s.name in OLD_AT_NOW.split(",") else "fresh" for s in ALL_SOURCES}, text
+    n = len(checks())
+    assert f"checks (re-run read-only on the published warehouse): {n}/{n} passed" in text
+    assert re.search(rf"^last publish: \S+ \S+ UTC, code \S+, checks {n}/{n} passed$", text, re.MULTILINE), text
     # Columns: newest observation held, the newest expected by the calendar, last fetch, next release.
     assert re.search(r"^tic_table5\s+fresh\s+2026-03-01\s+2025-12-01\s+\S+ \S+\s+2026-03-16 16:00 EDT$", text, re.MULTILINE), text
     assert re.search(r"^tic_mfh_history\s+fresh\s+2025-12-01\s+2025-12-01\s", text, re.MULTILINE), text
@@ -77,7 +80,7 @@ def test_fresh_by_the_data_exits_0(env, monkeypatch):
     assert re.search(r"^countries\s+fresh\s+\d+ rows\s+- \(reference data\)\s", text, re.MULTILINE), text
     assert re.search(r"^fred\s+skipped \(TLW_SKIP_SOURCES\)\s", text, re.MULTILINE), text
     assert "  fred: skipped: switched off by TLW_SKIP_SOURCES" in text
-    assert text.rstrip().endswith("10 fresh, 0 stale/failing/never, 2 skipped, 0 blocking check(s) failing; exit 0")
+    assert text.rstrip().endswith(f"{len(ALL_SOURCES) - N_OLD} fresh, 0 stale/failing/never, {N_OLD} skipped, 0 blocking check(s) failing; exit 0")
 
 
 def test_cli_status_uses_the_clock(env, capsys):
@@ -137,22 +140,23 @@ def writable_copy(env: Path, sql: str) -> None:
 
 
 def test_a_warning_check_is_listed_but_does_not_fail_status(env, monkeypatch):
-    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_AT_NOW)
     writable_copy(env, "UPDATE marts.leverage_monthly SET holdings_to_reserves = 9 "
                        "WHERE iso3 = 'JPN' AND ref_month = DATE '2025-02-01'")
     code, text, states = status(now=NOW)
     assert code == 0, text
-    assert "checks (re-run read-only on the published warehouse): 20/21 passed (1 not passed, none blocking)" in text
+    n = len(checks())
+    assert f"checks (re-run read-only on the published warehouse): {n - 1}/{n} passed (1 not passed, none blocking)" in text
     assert "  warning  leverage_monthly_holdings_to_reserves_plausible (warning, not blocking): 1 rows" in text
 
 
 def test_a_failing_blocking_check_exits_1(env, monkeypatch):
-    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_DAILY)
+    monkeypatch.setenv("TLW_SKIP_SOURCES", OLD_AT_NOW)
     writable_copy(env, "DELETE FROM core.dim_country WHERE iso3 = 'JPN'")
     code, text, states = status(now=NOW)
     assert code == 1
     assert re.search(r"^  FAILED   \w+ \(blocking\): \d+ rows", text, re.MULTILINE), text
-    assert "0 stale/failing/never, 2 skipped, " in text and text.rstrip().endswith("; exit 1")
+    assert f"0 stale/failing/never, {N_OLD} skipped, " in text and text.rstrip().endswith("; exit 1")
 
 
 def test_source_the_mirror_lacks_is_skipped_with_its_url(env):
@@ -174,7 +178,7 @@ def test_rejected_fetch_after_publish_is_failing(env):
     assert code == 1
     assert states["tic_table5"] == "failing"
     assert "tic_table5: failing: last fetch rejected at" in text and "HTML page" in text
-    assert all(state == "fresh" for name, state in states.items() if name not in ("tic_table5", "fred", "debt_to_penny"))
+    assert all(state == "fresh" for name, state in states.items() if name not in ("tic_table5", *OLD_AT_NOW.split(",")))
 
 
 def test_html_page_served_by_the_publisher_fails_the_refresh_and_status(env, monkeypatch):
