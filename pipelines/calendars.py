@@ -45,8 +45,9 @@ Why these rules:
 
 Newest observation expected (what `tlw status` judges freshness by: the data, not the fetch):
 TIC the month before last once the mid-month release is out; MOF reserves last month once the
-5th Tokyo business day is past; Debt to the Penny the last US business day; FRED's daily series the
-last US business day less a week (H.10 is posted weekly). MOF interventions and the Federal
+5th Tokyo business day is past; MSPD last month's end after its 4th US business day; MOF weekly
+securities the week ending the Saturday before its Thursday release; Debt to the Penny the last
+US business day; FRED's daily series the last US business day less a week (H.10 is posted weekly). MOF interventions and the Federal
 Register are event data with no expected newest date: they are judged by `stale after`, counted
 from the last fetch that brought new content.
 

@@ -59,9 +59,10 @@ def last_fetch(settings: Settings) -> datetime:
 
 # The fixture's data is fresh by the publishers' calendars on this day: TIC's February release
 # (17 Feb 2026) carries December 2025, MOF's March release (6 Mar 2026) carries February 2026.
-# FRED's daily rate (2025-04-01), Debt to the Penny (2024-11-26) and MSPD (2025-03-31) are old by then.
+# FRED's daily series (2025-05-30), Debt to the Penny (2024-11-26), MSPD (2025-03-31) and MOF weekly
+# securities (week to 2025-06-07) are old by then.
 NOW = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
-OLD_AT_NOW = "fred,debt_to_penny,mspd"
+OLD_AT_NOW = "fred,debt_to_penny,mspd,mof_weekly_securities"
 N_OLD = len(OLD_AT_NOW.split(","))
 
 
@@ -95,7 +96,7 @@ def test_freshness_follows_the_newest_observation_not_the_fetch(env):
     code, text, states = status(now=NOW)
     assert code == 1
     assert states["fred"] == "stale" and states["debt_to_penny"] == "stale"
-    assert "  fred: stale: newest observation 2025-04-01, expected 2026-02-27 or later" in text
+    assert "  fred: stale: newest observation 2025-05-30, expected 2026-02-27 or later" in text
     assert "  debt_to_penny: stale: newest observation 2024-11-26, expected 2026-03-06 or later" in text
     assert states["tic_table5"] == "fresh"
     # After the May release (15 May 2026) TIC must hold March: Table 5 does, the history file does not.
