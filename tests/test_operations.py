@@ -94,7 +94,7 @@ def test_a_failing_source_is_one_line_and_the_trace_goes_to_a_log(env):
     errors = [line for line in output.splitlines() if line.startswith("error ")]
     assert len(errors) == 1, output
     match = re.fullmatch(
-        rf"error    staging__tic_table5: \[tic_table5\] {re.escape(TIC_TABLE5_URL)}(, line \d+)?: (?P<what>.+) "
+        rf"error    staging/tic_table5: \[tic_table5\] {re.escape(TIC_TABLE5_URL)}(, line \d+)?: (?P<what>.+) "
         rf"\(details: (?P<log>{re.escape(str(env / 'home' / 'logs'))}/refresh-\d{{8}}T\d+Z\.log)\)",
         errors[0],
     )
@@ -102,7 +102,7 @@ def test_a_failing_source_is_one_line_and_the_trace_goes_to_a_log(env):
     assert "Traceback" not in output and "dagster._core" not in output
     assert len(output.splitlines()) <= 6, output
     log = Path(match["log"]).read_text(encoding="utf-8")
-    assert "step staging__tic_table5:" in log and "SourceFormatError" in log and "Stack Trace" in log
+    assert "[tic_table5]" in log and "SourceFormatError" in log and "Stack Trace" in log
     assert output.splitlines()[-1].startswith("NOT published: the last good warehouse at ")
     assert sha256_file(env / "home" / "tlw.duckdb") == before
 
