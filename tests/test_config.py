@@ -54,7 +54,7 @@ def test_unknown_source_name_and_fred_series(home, monkeypatch):
     assert lines[0].startswith("tlw status: configuration: TLW_SKIP_SOURCES=tic_table5,fedreg: unknown source fedreg "
                                "(expected names from: countries, country_labels, tic_mfh_history,")
     assert lines[1].startswith("tlw status: configuration: TLW_FRED_SERIES=DEXJPUS,FOOBAR: unknown FRED series FOOBAR "
-                               "(expected ids recorded in pipelines/sources/fred.py SERIES: DEXJPUS, FDHBFIN,")
+                               "(expected ids recorded in pipelines/sources/fred.py SERIES: DEXJPUS, ")
 
 
 def test_every_bad_setting_is_named_at_once(home, monkeypatch):
