@@ -67,7 +67,6 @@ LATEST_HELD: dict[str, str] = {
     "mspd": "max(record_date)",
     "mof_weekly_securities": "max(week_end)",
     "federal_register": "max(publication_date)",
-    "mof_weekly_securities": "max(week_end)",
 }
 GOOD_OUTCOMES = ("new", "unchanged", "not_modified")
 PROBLEM_STATES = ("never", "failing", "stale")
