@@ -477,10 +477,14 @@ def test_a_bad_register_row_fails_naming_its_line_and_event(monkeypatch, tmp_pat
     assert source.probe(None, None, Settings.from_env()) is True
 
 
-def test_a_register_path_that_does_not_exist_is_a_source_error(monkeypatch, tmp_path):
+def test_a_register_path_that_does_not_exist_is_a_configuration_error(monkeypatch, tmp_path):
+    """Named before anything runs, like every TLW_* setting (pipelines/config.py)."""
+    from pipelines.config import ConfigError
+
     monkeypatch.setenv("TLW_TARIFF_REGISTER", str(tmp_path / "missing.csv"))
-    with pytest.raises(SourceFormatError, match="no such file"):
+    with pytest.raises(ConfigError) as caught:
         tariffs.register_frame()
+    assert caught.value.lines == [f"TLW_TARIFF_REGISTER={tmp_path / 'missing.csv'}: expected an existing file"]
 
 
 def test_first_urls_from_fr_since_then_from_the_last_held_less_the_overlap(monkeypatch, tmp_path):
