@@ -20,6 +20,7 @@ bundle).
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import ssl
@@ -32,6 +33,8 @@ from urllib.parse import unquote, urlsplit
 
 import certifi
 import httpcore
+
+from pipelines.mirror import without_credentials
 
 _HEAD_END = b"\r\n\r\n"
 
@@ -174,6 +177,16 @@ def _proxy_for(url: str) -> httpcore.Proxy | None:
     return httpcore.Proxy(bare, auth=auth, ssl_context=ssl_context())
 
 
+def _split_credentials(url: str) -> tuple[str, list[tuple[bytes, bytes]]]:
+    """A mirror URL may carry `user:password@`; httpcore sends no userinfo by itself, so it goes
+    out as HTTP Basic authentication (as httpx did) and never in the request line."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, []
+    pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+    return without_credentials(url), [(b"Authorization", b"Basic " + base64.b64encode(pair))]
+
+
 class Wire:
     """The connection pools of one Fetcher: direct, or through the proxy the environment names."""
 
@@ -206,8 +219,9 @@ class Wire:
 
     @contextmanager
     def get(self, url: str, headers: list[tuple[bytes, bytes]], timeouts: dict[str, float]) -> Iterator[httpcore.Response]:
+        url, credentials = _split_credentials(url)
         with self._pool(url).stream(
-            "GET", url, headers=[*headers, (b"Connection", b"close")], extensions={"timeout": timeouts},
+            "GET", url, headers=[*headers, *credentials, (b"Connection", b"close")], extensions={"timeout": timeouts},
         ) as response:
             yield response
 

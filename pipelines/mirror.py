@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 # ext4 and most file systems cap a name at 255 bytes; keep a margin for temporary suffixes.
 MAX_FILE_NAME_BYTES = 200
@@ -86,3 +86,12 @@ def read_mirror_file(root: Path, relpath: str, limit: int) -> bytes | None:
     if len(body) > limit:
         raise MirrorFileTooLarge(path, len(body), limit)
     return body
+
+
+def without_credentials(url: str) -> str:
+    """`url` with any `user:password@` removed: what may be printed or recorded of a mirror URL."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

@@ -21,8 +21,10 @@ import json
 import os
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from pipelines.mirror import without_credentials
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ class RawArchive:
         return relative
 
     def _append(self, record: ArchiveRecord) -> None:
+        # A mirror URL may carry a password: the index keeps where the bytes came from, never it.
+        record = replace(
+            record,
+            final_url=without_credentials(record.final_url) if record.final_url else None,
+            hops=[[status, without_credentials(url)] for status, url in record.hops] if record.hops else None,
+        )
         self.root.mkdir(parents=True, exist_ok=True)
         line = json.dumps(asdict(record), sort_keys=True).encode() + b"\n"
         with open(self.index_path, "ab+") as handle:

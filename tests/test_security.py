@@ -194,7 +194,7 @@ def archived_bodies(home: Path) -> list[bytes]:
 ESCAPES = {
     "dot_dot": ("https://www.federalregister.gov/api/v1/../../../secret.txt", "would escape"),
     "encoded_slash": ("https://www.federalregister.gov/api/v1/..%2F..%2F..%2Fsecret.txt", "encoded or back slash"),
-    "absolute_file_url": ("file:///etc/passwd", "not an http(s) URL"),
+    "absolute_file_url": ("file:///etc/passwd", "next-page link refused (only https"),
 }
 
 
