@@ -30,7 +30,7 @@ EXIT_CODES = {
     "2 a setting is invalid or the warehouse is held by another process, 3 another refresh is running",
     "sql": "0 rows printed, 2 an error (a refused write, no warehouse, a setting, a lock) or a timeout",
     "status": "0 every source fresh (or skipped) and no blocking check failing, 1 something stale, failing or "
-    "never fetched, or a blocking check failing, 2 cannot tell (no warehouse, a lock, a setting)",
+    "never fetched, a blocking check failing, or the last `tlw refresh` failed, 2 cannot tell (no warehouse, a lock, a setting)",
     "report": "0 report written (its path printed), 2 no warehouse, a lock or a setting",
     "dev": "does not return while the UI runs; 2 a setting is invalid",
     "lake": "0 maintained (each step and its count printed), 2 no lake configured, a lake error or a setting",
@@ -47,7 +47,8 @@ def write_log(settings: Settings, command: str, text: str) -> Path:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, record_refresh, run_refresh
+    from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, run_refresh
+    from pipelines.refresh_record import record_refresh
     from pipelines.warehouse import NoSpace, no_space_message
 
     try:

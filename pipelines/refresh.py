@@ -8,7 +8,6 @@ exits with a clear message (or waits, when asked).
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 import time
@@ -292,21 +291,3 @@ def _failures(step_key: str, error) -> list[str]:
         return [f"{key}: {message}" for key, message in per_asset.items()]
     lines = error_lines(own_error(error))
     return [f"{step_key}: {lines[0] if lines else own_error(error).cls_name}"]
-
-
-def record_refresh(settings: Settings, success: bool, failures: list[str]) -> None:
-    """`$TLW_HOME/last_refresh.json`: how the last `tlw refresh` ended, for `tlw status` (a refresh
-    that failed before Dagster ran, on a full disk, leaves no Dagster run to read). Best effort:
-    on a disk too full for these few bytes the refresh has already said why it failed."""
-    record = {
-        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "success": success,
-        "failures": failures[:5],
-    }
-    path = settings.home / "last_refresh.json"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(record) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)

@@ -50,6 +50,7 @@ from pipelines import calendars, skips, warehouse
 from pipelines.config import Settings
 from pipelines.ingest import SeedSource, Source
 from pipelines.raw_archive import ArchiveRecord, RawArchive
+from pipelines.refresh_record import last_refresh
 from pipelines.sql_files import checks
 
 # The latest reference period each staging table holds, as a SQL expression over it.
@@ -299,12 +300,28 @@ def run_status(settings: Settings, now: datetime | None = None, out: TextIO | No
         print(f"last publish: {_utc(moment)} UTC, code {version}, checks {count}", file=out)
     else:
         print("last publish: none recorded in meta.publish_log", file=out)
+    refresh_failed = _print_last_refresh(settings, out)
     source_problems = sum(1 for s in statuses if s.state in PROBLEM_STATES)
-    code = 1 if source_problems or blocking_problems else 0
+    code = 1 if source_problems or blocking_problems or refresh_failed else 0
     fresh = sum(1 for s in statuses if s.state == "fresh")
     print(f"{fresh} fresh, {source_problems} stale/failing/never, {sum(1 for s in statuses if s.state == 'skipped')} skipped, "
           f"{blocking_problems} blocking check(s) failing; exit {code}", file=out)
     return code
+
+
+
+def _print_last_refresh(settings: Settings, out: TextIO) -> bool:
+    """Say how the last `tlw refresh` ended; True when it failed (the published warehouse is then
+    older than what that refresh set out to publish, whatever the sources' dates say)."""
+    record = last_refresh(settings)
+    if record is None:
+        return False
+    if record.get("success"):
+        print(f"last refresh: succeeded at {record.get('finished_at')}", file=out)
+        return False
+    failures = record.get("failures") or ["no reason recorded"]
+    print(f"last refresh: FAILED at {record.get('finished_at')}: {failures[0]}", file=out)
+    return True
 
 
 def _checks(con: duckdb.DuckDBPyConnection) -> tuple[list[str], int, int, int]:

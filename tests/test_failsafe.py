@@ -275,6 +275,10 @@ def test_full_disk_is_one_line_and_stale_publish_copies_are_cleaned(case, small_
     assert lines[0].endswith("MB needed") and "Traceback" not in output
     assert sha256_file(home / "tlw.duckdb") == case_home_hash
     assert json.loads((home / "last_refresh.json").read_text())["success"] is False
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, home, case.mirror)
+        code, output, _ = run_cli("status")
+    assert code == 1 and "last refresh: FAILED at " in output and "no space left on" in output, output
     # With the filler gone the next refresh runs.
     filler.unlink()
     with pytest.MonkeyPatch.context() as mp:

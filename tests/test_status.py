@@ -242,3 +242,20 @@ def test_reference_data_changed_in_code_is_stale_until_published(env, monkeypatc
     edited.write_text("".join(lines + [lines[1]]), encoding="utf-8")  # a duplicate event id
     code, text, states = status()
     assert code == 1 and states["tariff_register"] == "failing"
+
+
+def test_a_failed_refresh_is_reported_even_when_every_source_looks_fresh(env, monkeypatch):
+    """The sources' newest observations are all fine by their calendars, but the last `tlw
+    refresh` failed (here: the publisher answered an HTML page): status says so and exits 1."""
+    with LoopbackServer(env / "mirror") as server:
+        server.script(TIC_TABLE5, Reply(200, b"<!DOCTYPE html><html><body>Service unavailable</body></html>"))
+        monkeypatch.setenv("TLW_MIRROR", server.base_url)
+        monkeypatch.setenv("TLW_HTTP_RETRIES", "0")
+        assert cli.main(["refresh"]) == 1
+    # With the failing source and the ones old at NOW switched off, only the refresh record is left
+    # to fail status (the same settings exit 0 in test_fresh_by_the_data_exits_0).
+    monkeypatch.setenv("TLW_SKIP_SOURCES", f"{OLD_AT_NOW},tic_table5")
+    code, text, states = status(now=NOW)
+    failed = [line for line in text.splitlines() if line.startswith("last refresh: FAILED at ")]
+    assert len(failed) == 1 and "tic_table5" in failed[0] and "HTML page" in failed[0], text
+    assert code == 1
