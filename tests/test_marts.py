@@ -556,7 +556,11 @@ def test_asof_macro_is_in_the_published_file(fixture_wh):
     with duckdb.connect(str(fixture_wh.published_db), read_only=True, config={"enable_external_access": False}) as con:
         kinds = dict(con.execute("""SELECT function_name, function_type FROM duckdb_functions()
                                     WHERE schema_name = 'core' AND function_name LIKE 'treasury_holdings_%'""").fetchall())
-        assert kinds == {"treasury_holdings_asof": "table_macro", "treasury_holdings_change": "table_macro"}
+        assert kinds == {
+            "treasury_holdings_asof": "table_macro",
+            "treasury_holdings_asof_explained": "table_macro",
+            "treasury_holdings_change": "table_macro",
+        }
         assert con.execute("SELECT holdings_usd_bn FROM core.treasury_holdings_asof(current_date) WHERE iso3 = 'JPN' AND ref_month = '2025-03-01'").fetchall() == [(1130.8,)]
 
 
