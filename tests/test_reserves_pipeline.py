@@ -4,6 +4,7 @@ on the published warehouse (MOF reserves, MOF interventions, FRED series)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import fetch
+from pipelines import cli, fetch
 from pipelines.catalog import reserves
-from pipelines.config import Settings
+from pipelines.config import ConfigError, Settings
 from pipelines.refresh import run_refresh
 from pipelines.sources import fred
 
@@ -202,16 +203,20 @@ def test_mof_revision_is_a_new_vintage_and_the_latest_view_takes_it(reserves_env
                            "AND ref_month = '2025-03-01' AND measure = 'total_incl_gold'") == [(1272611.0, today)]
 
 
-def test_unknown_fred_series_fails_naming_it(reserves_env, monkeypatch):
+def test_unknown_fred_series_stops_the_refresh_before_anything_runs(reserves_env, monkeypatch, capsys):
+    """A series whose unit the project has not recorded is a configuration error: one line, exit 2,
+    nothing fetched or published (it used to fail only once the fred step ran)."""
     monkeypatch.setenv("TLW_FRED_SERIES", "TRESEGJPM052N,NOSUCHSERIES")
-    with pytest.raises(reserves.UnknownFredSeries, match="NOSUCHSERIES.*TLW_FRED_SERIES|TLW_FRED_SERIES.*NOSUCHSERIES"):
-        reserves.fred_urls(Settings.from_env(), None)
-    settings = Settings.from_env()
-    outcome = run_refresh(settings)
-    assert not outcome.success
-    (failure,) = [f for f in outcome.failures if "staging/fred" in f]
-    assert "NOSUCHSERIES" in failure and "TLW_FRED_SERIES" in failure
-    assert not settings.published_db.exists()
+    with pytest.raises(ConfigError, match="TLW_FRED_SERIES=TRESEGJPM052N,NOSUCHSERIES: unknown FRED series NOSUCHSERIES"):
+        Settings.from_env()
+    assert cli.main(["refresh"]) == 2
+    printed = capsys.readouterr()
+    lines = (printed.out + printed.err).splitlines()
+    assert [line for line in lines if "NOSUCHSERIES" in line] == [
+        line for line in lines if line.startswith("tlw refresh: configuration: TLW_FRED_SERIES=")], lines
+    assert len([line for line in lines if "NOSUCHSERIES" in line]) == 1
+    home = Path(os.environ["TLW_HOME"])
+    assert not (home / "tlw.duckdb").exists() and not (home / "raw").exists()
 
 
 def test_fred_series_default_to_every_known_series(monkeypatch, tmp_path):

@@ -32,20 +32,10 @@ MOF_INTERVENTIONS_URL = (
 )
 
 
-class UnknownFredSeries(ValueError):
-    """TLW_FRED_SERIES names a series whose unit and meaning the project has not recorded."""
-
-
 def fred_series_ids(settings) -> tuple[str, ...]:
-    """The FRED series to download: TLW_FRED_SERIES, or every series of fred.SERIES when unset."""
+    """The FRED series to download: TLW_FRED_SERIES, or every series of fred.SERIES when unset.
+    An id without a recorded unit never gets here: Settings refuses it before anything runs."""
     ids = settings.fred_series or fred.DEFAULT_SERIES
-    unknown = [s for s in ids if s not in fred.SERIES]
-    if unknown:
-        raise UnknownFredSeries(
-            f"TLW_FRED_SERIES names unknown FRED series {', '.join(unknown)}: its unit is not "
-            f"recorded in pipelines/sources/fred.py SERIES (known: {', '.join(sorted(fred.SERIES))}); "
-            "add it there first or remove it from TLW_FRED_SERIES"
-        )
     # Keep the configured order, drop repeats (a repeated URL would be loaded once anyway).
     return tuple(dict.fromkeys(ids))
 
