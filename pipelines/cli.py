@@ -47,7 +47,8 @@ def write_log(settings: Settings, command: str, text: str) -> Path:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.refresh import DISK_FULL_MARKERS, RefreshBusy, run_refresh
+    from pipelines.refresh import DISK_FULL_MARKERS, run_refresh
+    from pipelines.refresh_lock import RefreshBusy
     from pipelines.refresh_record import record_refresh
     from pipelines.warehouse import NoSpace, no_space_message
 
@@ -139,9 +140,9 @@ def dev_command(settings: Settings, port: int) -> tuple[Path, list[str]]:
     """Where `dagster dev` runs and its argv. It runs in DAGSTER_HOME, the folder of the dagster.yaml
     it uses: started beside the repository's dagster.yaml it would warn that that file "will not
     be used" (it is copied into DAGSTER_HOME, so it is used); the code comes from the repository."""
-    from pipelines.refresh import dagster_instance
+    from pipelines.defs.cli_run import write_instance_config
 
-    dagster_instance(settings)  # writes DAGSTER_HOME/dagster.yaml and sets DAGSTER_HOME
+    write_instance_config(settings)
     dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
     return settings.dagster_home, [
         dagster, "dev", "-m", "pipelines.definitions", "-d", str(REPO_ROOT), "-p", str(port),
@@ -152,7 +153,7 @@ def _dev(args: argparse.Namespace, settings: Settings) -> int:
     folder, argv = dev_command(settings, args.port)
     print(f"tlw dev: Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={folder})", file=sys.stderr, flush=True)
     os.chdir(folder)
-    os.execv(argv[0], argv)
+    os.execve(argv[0], argv, {**os.environ, "DAGSTER_HOME": str(folder)})
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,9 +5,8 @@
   body the raw archive holds (every vintage, not only the newest per URL, which is all a refetch
   would give) is parsed and loaded into staging again, with the fetch time it was first archived
   at, so the vintages and the warehouse built from them are the ones published before.
-- Dagster runs the CLI started in-process stay STARTED when their process is killed, and with
-  `max_concurrent_runs: 1` every queued scheduled run would wait behind them for good. The refresh
-  lock proves no other CLI refresh is alive, so the next refresh marks them failed.
+
+(The Dagster runs a killed refresh leaves STARTED are swept by pipelines/defs/dead_runs.py.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import dagster as dg
 import duckdb
 
 from pipelines import warehouse
@@ -24,9 +22,6 @@ from pipelines.config import Settings
 from pipelines.ingest import FileSource, PagedSource, Source
 from pipelines.raw_archive import RawArchive
 from pipelines.sources.errors import SourceFormatError
-
-CLI_TRIGGER_TAG = "tlw/trigger"
-PID_TAG = "tlw/pid"
 
 
 @dataclass(frozen=True)
@@ -99,22 +94,6 @@ def recover_working_copy(settings: Settings, sources: list[Source]) -> Rebuilt |
             names.add(record.source)
     why = problem or f"{settings.build_db} was missing"
     return Rebuilt(why, moved_to, loaded, len(names), refused)
-
-
-def mark_dead_cli_runs_failed(instance: dg.DagsterInstance) -> list[str]:
-    """Mark failed every CLI run still STARTED or STARTING: called under the refresh lock, which
-    every CLI refresh holds for its whole run, so such a run's process is gone. Returns their ids."""
-    runs = instance.get_runs(
-        filters=dg.RunsFilter(
-            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
-            tags={CLI_TRIGGER_TAG: "cli"},
-        )
-    )
-    for run in runs:
-        instance.report_run_failed(
-            run, message=f"tlw refresh (pid {run.tags.get(PID_TAG, 'unknown')}) died before the run ended; marked failed by the next refresh"
-        )
-    return [run.run_id for run in runs]
 
 
 def free_space_for_refresh(settings: Settings) -> None:

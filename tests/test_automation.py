@@ -233,14 +233,18 @@ def test_schedule_evaluated_at_a_given_time_before_any_publish(
     monkeypatch.setenv("TLW_MIRROR", str(tmp_path / "no-mirror-needed"))
     monkeypatch.delenv("TLW_SKIP_SOURCES", raising=False)
     schedule = schedule_named(defs, schedule_name)
-    result = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at))
-    [request] = result.run_requests
+    [probe] = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests
+    tick = f"{schedule_name.removesuffix('_release')}:{at.isoformat()}"
+    assert schedule.job_name == "probe_sources" and probe.run_key == tick
+    assert probe.run_config == {"ops": {"probe": {"config": {"calendar": schedule_name.removesuffix("_release")}}}}
+    request = probe_and_launch(defs, probe)
     expected = set().union(*(expected_downstream(s) for s in sources))
     assert set(request.asset_selection) == expected
     assert set(request.asset_check_keys) == expected_checks(expected)
     assert request.tags["tlw/last_expected_release"] == last_release
     assert request.tags["tlw/next_expected_release"] == next_release
-    assert request.run_key == f"{schedule_name.removesuffix('_release')}:{at.isoformat()}"
+    assert request.tags["tlw/trigger"] == f"schedule:{schedule_name.removesuffix('_release')}"
+    assert request.run_key == f"schedule:{tick}"
 
 
 # ---------------------------------------------------------------- the release sensor against a mirror
@@ -261,24 +265,51 @@ def env(published, tmp_path, monkeypatch) -> Path:
     return tmp_path / "mirror"
 
 
-def tick(defs, cursor: str | None = None):
-    sensor = next(s for s in defs.sensors if s.name == "release_sensor")
-    return sensor.evaluate_tick(dg.build_sensor_context(definitions=defs, cursor=cursor))
+def probe_and_launch(defs, probe: dg.RunRequest):
+    """Run the probe run a tick asked for (in this process, on the home's Dagster instance), then
+    evaluate `launch_what_changed` on its success, as the daemon does: a refresh RunRequest, or a
+    SkipReason when the probe found nothing new."""
+    from pipelines.defs.cli_run import dagster_instance
+
+    instance = dagster_instance(Settings.from_env())
+    result = defs.resolve_job_def("probe_sources").execute_in_process(
+        run_config=probe.run_config, instance=instance, tags=probe.tags
+    )
+    assert result.success
+    [success] = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
+    launch = defs.get_sensor_def("launch_what_changed")
+    return launch(dg.build_run_status_sensor_context(
+        sensor_name=launch.name, dagster_event=success.dagster_event, dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(result.run_id),
+    ))
+
+
+def tick(defs):
+    """One release sensor tick, then the probe run it asks for, then the launch."""
+    from pipelines.defs.cli_run import dagster_instance
+
+    sensor = defs.get_sensor_def("release_sensor")
+    index = Settings.from_env().raw_dir / "index.jsonl"
+    before = index.read_bytes()
+    with dagster_instance(Settings.from_env()) as instance:
+        [probe] = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs)).run_requests
+    # The evaluation asked for a probe run and fetched nothing: no request in the raw archive.
+    assert index.read_bytes() == before
+    assert sensor.job_name == "probe_sources" and probe.tags["tlw/trigger"] == "release_sensor"
+    return probe_and_launch(defs, probe)
 
 
 def test_unchanged_mirror_launches_nothing(defs, env):
     result = tick(defs)
-    assert result.run_requests == []
-    assert "nothing new in 15 sources" in result.skip_message
+    assert isinstance(result, dg.SkipReason) and "nothing new" in result.skip_message
 
 
 def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
-    from pipelines.refresh import dagster_instance
+    from pipelines.defs.cli_run import dagster_instance
 
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
-    result = tick(defs)
-    [request] = result.run_requests
+    request = tick(defs)
     selection = set(request.asset_selection)
     assert selection == expected_downstream("fred")
     assert {k for k in selection if k.path[0] == "staging"} == {key("staging/fred")}
@@ -286,11 +317,12 @@ def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
     assert set(request.asset_check_keys) == expected_checks(selection)
     assert request.tags["tlw/changed"] == "fred"
 
-    # The same content is not launched again on the next tick (its run is queued or running).
-    again = tick(defs, cursor=result.cursor)
-    assert again.run_requests == [] and "already launched" in again.skip_message
+    # The same content probed again gives the same run key: Dagster never runs a key twice, so it
+    # is not launched again while its run is queued or running.
+    again = tick(defs)
+    assert again.run_key == request.run_key and request.run_key.startswith("content:")
 
-    # Run what the sensor asked for; once published, the sensor finds nothing new.
+    # Run what the sensor asked for; once published, the next probe finds nothing new.
     settings = Settings.from_env()
     run = dg.materialize(
         [*defs.assets, *defs.asset_checks],
@@ -302,9 +334,8 @@ def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
     assert run.success
     materialized = {e.asset_key for e in run.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
     assert materialized == selection
-    after = tick(defs, cursor=result.cursor)
-    assert after.run_requests == [] and "nothing new" in after.skip_message
-    assert after.cursor == "idle"
+    after = tick(defs)
+    assert isinstance(after, dg.SkipReason) and "nothing new" in after.skip_message
 
 
 @pytest.mark.parametrize(
@@ -315,16 +346,14 @@ def test_one_changed_file_one_run_request(defs, env, relpath, source):
     path = env / relpath
     body = path.read_bytes()
     path.write_bytes(body + (b"\r\n" if b"\r\n" in body else b"\n"))
-    result = tick(defs)
-    [request] = result.run_requests
-    assert set(request.asset_selection) == expected_downstream(source)
-    # A second file changing later is new content: a new run, for both.
+    first = tick(defs)
+    assert set(first.asset_selection) == expected_downstream(source)
+    # A second file changing later is new content: a new run (a new key), for both.
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
-    second = tick(defs, cursor=result.cursor)
-    [request] = second.run_requests
-    assert set(request.asset_selection) == expected_downstream(source) | expected_downstream("fred")
-    assert second.cursor != result.cursor
+    second = tick(defs)
+    assert set(second.asset_selection) == expected_downstream(source) | expected_downstream("fred")
+    assert second.run_key != first.run_key
 
 
 def test_skipped_sources_are_not_probed(defs, env, monkeypatch):
@@ -332,17 +361,34 @@ def test_skipped_sources_are_not_probed(defs, env, monkeypatch):
         handle.write("2025-06-02,150.10\n")
     monkeypatch.setenv("TLW_SKIP_SOURCES", "fred")
     result = tick(defs)
-    assert result.run_requests == []
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_a_probe_still_waiting_is_not_asked_for_again(defs, env):
+    from pipelines.defs.cli_run import dagster_instance
+
+    sensor = defs.get_sensor_def("release_sensor")
+    with dagster_instance(Settings.from_env()) as instance:
+        [probe] = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs)).run_requests
+        job = defs.resolve_job_def("probe_sources")
+        instance.create_run_for_job(job, run_config=probe.run_config, tags=probe.tags)  # NOT_STARTED: not run yet
+        again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, definitions=defs))
+    assert again.run_requests == [] and "has not finished yet" in again.skip_message
 
 
 def test_schedules_after_publish_launch_only_what_changed(defs, env):
     at = datetime(2025, 7, 7, 17, 30, tzinfo=NY)
     fred = schedule_named(defs, "fred_release")
     tic = schedule_named(defs, "tic_release")
-    assert fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests == []
+
+    def scheduled(schedule, when):
+        [probe] = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=when)).run_requests
+        return probe_and_launch(defs, probe)
+
+    assert isinstance(scheduled(fred, at), dg.SkipReason)
     with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
-    [request] = fred.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests
+    request = scheduled(fred, at)
     assert set(request.asset_selection) == expected_downstream("fred")
-    tic_tick = tic.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 15, 16, 5, tzinfo=NY)))
-    assert tic_tick.run_requests == [] and "nothing new" in tic_tick.skip_message
+    tic_tick = scheduled(tic, datetime(2025, 7, 15, 16, 5, tzinfo=NY))
+    assert isinstance(tic_tick, dg.SkipReason) and "nothing new" in tic_tick.skip_message

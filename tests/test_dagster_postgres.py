@@ -8,7 +8,8 @@ import shutil
 import psycopg2
 
 from pipelines.config import Settings
-from pipelines.refresh import dagster_instance, run_refresh
+from pipelines.defs.cli_run import dagster_instance
+from pipelines.refresh import run_refresh
 from tests.test_refresh import NOT_TIC
 
 

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,15 +204,14 @@ def _subprocess_env(case: Case) -> dict[str, str]:
         return {k: v for k, v in os.environ.items()}
 
 
-def test_killed_refresh_is_marked_failed_by_the_next_refresh(case):
-    """SIGKILL a refresh mid-run: its Dagster run stayed STARTED for good, and with
-    max_concurrent_runs 1 every scheduled run queued behind it. The next refresh marks it failed
-    (the refresh lock proves its process is gone), so no run is left in progress to wait on; the
-    daemon's run monitoring is on for the runs it launches itself."""
+IN_PROGRESS = ("STARTED", "STARTING")
+
+
+def _kill_refresh_mid_run(case: Case):
+    """SIGKILL a `tlw refresh --all` once its first source step ran; returns its run, left STARTED."""
     import dagster as dg
 
-    env = _subprocess_env(case)
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--all"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--all"], env=_subprocess_env(case),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1])
     seen = b""
     while b"tlw: " not in seen and proc.poll() is None:  # the first source step ran: the run is STARTED
@@ -219,21 +219,67 @@ def test_killed_refresh_is_marked_failed_by_the_next_refresh(case):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, seen.decode()[-2000:]
-    in_progress = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, case.home, case.mirror)
-        instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
-        [stuck] = instance.get_runs(filters=in_progress)
-        assert stuck.tags["tlw/pid"] == str(proc.pid)
-        assert instance.run_monitoring_enabled
+    instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
+    [stuck] = [r for r in instance.get_runs() if r.status.value in IN_PROGRESS]
+    assert stuck.tags["tlw/pid"] == str(proc.pid)
+    return stuck
+
+
+def test_killed_refresh_is_marked_failed_by_the_next_refresh(case):
+    """SIGKILL a refresh mid-run: its Dagster run stayed STARTED for good, and with
+    max_concurrent_runs 1 every scheduled run queued behind it. The next refresh marks it failed
+    (the refresh lock proves its process is gone), so no run is left in progress to wait on; the
+    daemon's run monitoring is on for the runs it launches itself."""
+    import dagster as dg
+
+    stuck = _kill_refresh_mid_run(case)
+    assert dg.DagsterInstance.from_config(str(case.home / "dagster")).run_monitoring_enabled
     code, output = case.refresh()
     assert code == 0, output
     assert f"recovered 1 Dagster run(s) of a killed tlw refresh marked failed: {stuck.run_id}" in output, output
-    with pytest.MonkeyPatch.context() as mp:
-        fixture_env(mp, case.home, case.mirror)
-        instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
-        assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
-        assert instance.get_runs(filters=in_progress) == []
+    instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
+    assert instance.get_run_by_id(stuck.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert [r for r in instance.get_runs() if r.status.value in IN_PROGRESS] == []
+    assert (case.home / "raw" / "index.jsonl").read_text().startswith(case.index)
+
+
+def test_killed_refresh_does_not_block_the_daemon(case):
+    """SIGKILL a refresh, then start the Dagster daemon on that home: the release sensor's first
+    tick asks for a probe run, which queues behind the dead run (max_concurrent_runs 1). Within
+    the sweep interval the dead_refresh_sweeper sensor marks the dead run failed, and the queued
+    run is launched. Before the sweeper existed the probe run stayed QUEUED for good."""
+    import dagster as dg
+
+    from pipelines.defs.dead_runs import SWEEP_INTERVAL_S
+
+    stuck = _kill_refresh_mid_run(case)
+    env = {**_subprocess_env(case), "DAGSTER_HOME": str(case.home / "dagster")}
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-m", "pipelines.definitions", "-d", str(Path(__file__).parents[1])],
+        env=env, cwd=case.home / "dagster", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
+    # Daemon start-up (code server, first ticks) plus one sweep interval and the queue's poll.
+    deadline = time.monotonic() + 60 + SWEEP_INTERVAL_S
+    launched = []
+    try:
+        while time.monotonic() < deadline and not launched:
+            time.sleep(1)
+            launched = [r for r in instance.get_runs(filters=dg.RunsFilter(job_name="probe_sources"))
+                        if r.status not in (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED)]
+    finally:
+        os.killpg(daemon.pid, signal.SIGTERM)
+        try:
+            output = daemon.communicate(timeout=30)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            output = daemon.communicate()[0].decode(errors="replace")
+    dead = instance.get_run_by_id(stuck.run_id)
+    assert dead.status == dg.DagsterRunStatus.FAILURE, output[-3000:]
+    assert launched, f"no probe run left the queue within {60 + SWEEP_INTERVAL_S} s:\n{output[-3000:]}"
+    assert launched[0].tags["tlw/trigger"] == "release_sensor"
+    [failure] = instance.all_logs(stuck.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    assert "marked failed by the dead_refresh_sweeper sensor" in failure.message
     assert (case.home / "raw" / "index.jsonl").read_text().startswith(case.index)
 
 
