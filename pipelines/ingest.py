@@ -92,7 +92,7 @@ class FileSource:
                 continue
             rows = 0
             if not warehouse.is_loaded(con, self.name, result.sha256):
-                rows = load_page(con, self.name, result, _parsed(self.name, url, self.parse, result.body))
+                rows = load_page(con, self.name, result, _parsed(fetcher, result, self.parse))
             report = count_page(report, result, rows)
         return report
 
@@ -168,7 +168,7 @@ class PagedSource:
 
     def fetch_page(self, fetcher: Fetcher, url: str) -> tuple[FetchResult, Page]:
         result = fetcher.fetch(self.name, url)
-        return result, _parsed(self.name, url, self.parse_page, result.body)
+        return result, _parsed(fetcher, result, self.parse_page)
 
     def collect(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, first_url: str, report: IngestReport,
                 first: tuple[FetchResult, Page] | None = None) -> IngestReport:
@@ -239,13 +239,20 @@ class SeedSource:
 Source = FileSource | PagedSource | SeedSource
 
 
-def _parsed(source: str, url: str, parse: Callable, body: bytes):
-    """`parse(body, url)`, with a body nested too deeply for Python's parsers (JSON `[[[[...`)
-    reported like any other bad file instead of as a bare RecursionError."""
+def _parsed(fetcher: Fetcher, result: FetchResult, parse: Callable):
+    """`parse(body, url)`. A body the parser refuses is marked `rejected` in the raw archive with
+    the parser's reason (its bytes stay there), and one nested too deeply for Python's parsers
+    (JSON `[[[[...`) is reported like any other bad file instead of as a bare RecursionError."""
     try:
-        return parse(body, url)
-    except RecursionError:
-        raise SourceFormatError(source, url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive") from None
+        try:
+            return parse(result.body, result.url)
+        except RecursionError:
+            raise SourceFormatError(
+                result.source, result.url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive"
+            ) from None
+    except SourceFormatError as exc:
+        fetcher.archive.record_refusal(result.record, str(exc))
+        raise
 
 
 def load_page(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:

@@ -16,6 +16,7 @@ with their outcome, so nothing fetched is ever lost.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -150,6 +151,15 @@ class RawArchive:
             if outcome != "rejected":
                 self._load_latest()[url] = record
         return record
+
+    def record_refusal(self, record: ArchiveRecord, why: str) -> ArchiveRecord:
+        """A body archived as it arrived that its parser then refused: one more line for the same
+        fetch and the same stored bytes, outcome `rejected`, the parser's reason as its note. The
+        first line stays (the index is append-only), and the URL's last good body is unchanged."""
+        refused = dataclasses.replace(record, outcome="rejected", note=why)
+        with self._lock:
+            self._append(refused)
+        return refused
 
     def record_not_modified(
         self, *, url: str, source: str, fetched_at: str, final_url: str | None = None, hops: list | None = None

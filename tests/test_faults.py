@@ -508,10 +508,13 @@ def test_changed_layout_fails_naming_file_and_line(runs, published, source, layo
     line = assert_kept_last_good_warehouse(run, published, source)
     # Text files name the line; JSON names the line of a syntax error or the position in the page.
     assert re.search(r"line \d+|data\[\d+\]|results\[\d+\]", line), f"no line or position:\n{line}"
-    # The body was fetched and is kept byte for byte, but nothing of it reached staging.
+    # The body was fetched and is kept byte for byte, then marked rejected with the parser's
+    # reason; nothing of it reached staging.
     digest = hashlib.sha256(changed).hexdigest()
-    [record] = run.new_records(published.targets[source])
+    [record, refused] = run.new_records(published.targets[source])
     assert record["sha256"] == digest and record["outcome"] == "new"
+    assert refused["sha256"] == digest and refused["outcome"] == "rejected"
+    assert refused["note"].startswith(f"[{source}] ") and re.search(r"line \d+|data\[\d+\]|results\[\d+\]", refused["note"])
     assert run.stored(record) == changed
     assert digest not in run.loaded_shas(source)
 

@@ -527,8 +527,11 @@ def test_json_nested_too_deeply_is_an_error_naming_source_and_url(tmp_path):
         with Fetcher(settings) as fetcher, pytest.raises(SourceFormatError) as caught:
             federal_register.fetch_page(fetcher, url)
     assert str(caught.value).startswith(f"[federal_register] {url}: nested too deeply to parse")
-    (record,) = index_lines(settings)
-    assert (settings.raw_dir / record["stored_path"]).read_bytes() == deep
+    # Archived as it arrived, then marked rejected with the parser's reason: the same bytes.
+    fetched, refused = index_lines(settings)
+    assert fetched["outcome"] == "new" and refused["outcome"] == "rejected"
+    assert refused["note"] == str(caught.value) and refused["sha256"] == fetched["sha256"]
+    assert (settings.raw_dir / refused["stored_path"]).read_bytes() == deep
 
 
 def test_the_proxy_comes_from_the_standard_variables_and_no_proxy_bypasses_it(monkeypatch):
