@@ -10,7 +10,7 @@ fails with `IncompleteSearch` naming the search, its window, and both counts. On
 every paged client.
 
 Both answer two questions the same way: `probe` (is there anything new? one conditional request
-per file or per search, used by `tlw refresh` and the release sensor to launch nothing when
+per file or per search, used by `tlw refresh` and the `probe_sources` run to launch nothing when
 nothing changed) and `ingest` (fetch, parse and load into `staging.<name>`, skipping bodies already
 loaded, so a re-run costs requests but no parsing).
 """

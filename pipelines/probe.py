@@ -2,7 +2,8 @@
 
 One conditional request per file or search (`Source.probe`), against the published file opened
 read-only, so it can run while a refresh writes the working copy. `tlw refresh` asks it what to
-run; the schedules and the release sensor (pipelines/defs/automation.py) ask it too.
+run; the `probe_sources` run the schedules and the release sensor launch asks it too
+(pipelines/defs/probe_run.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def changed_sources(settings: Settings, sources: list[Source]) -> tuple[list[Sou
     """The sources with something the published warehouse lacks (one conditional request each).
 
     Compares against the published file, opened read-only, so it can run while a refresh writes
-    the working copy (the release sensor does exactly that). Returns also the sources that could
+    the working copy (a probe run does exactly that). Returns also the sources that could
     not be asked because a directory mirror lacks them and TLW_MIRROR_MISSING=skip.
     """
     if not settings.published_db.exists():
