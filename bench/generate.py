@@ -8,7 +8,7 @@ replaces or adds, at `scale` x "today" (1x is about the size of the real files i
 | tic_mfh_history `mfhhis01.txt` | 40 countries x 26 years | years, then every country label the parsers know | years must be 19xx/20xx and every row label known: at most 200 years x the known countries (about 10x) |
 | mof_reserves `historical.csv` | 317 months | more months (later 令和 years) | none in practice |
 | fred `TRESEGCNM052N`, `DEXJPUS` | 300 months, 2,600 days | more months / business days | none in practice |
-| debt_to_penny API pages | 8,000 records | more records, pages of `PAGE_SIZE` | none |
+| debt_to_penny API pages | 8,000 records | more records, pages of 10,000 (the default `TLW_DEBT_PAGE_SIZE`) | none |
 | federal_register API pages | 400 documents | more documents, pages of 1,000 | none |
 
 Table 5, Table 3, MOF interventions and the other FRED series stay the fixture files (their size
@@ -144,10 +144,9 @@ def _next_business_day(d: date) -> date:
 
 
 def debt_pages(scale: float) -> tuple[dict[str, bytes], dict]:
-    from pipelines.catalog import debt
-    from pipelines.sources import debt_to_penny
+    from pipelines.sources import debt_to_penny, fiscaldata
 
-    size = getattr(debt, "PAGE_SIZE", 10000)
+    size = fiscaldata.MAX_PAGE_SIZE  # what a refresh asks for: the benches leave TLW_DEBT_PAGE_SIZE unset
     n = round(BASE["debt_records"] * scale)
     pages = max(1, math.ceil(n / size))
     files = {}

@@ -171,6 +171,12 @@ def optional_text(text: str) -> str | None:
 # ---------------------------------------------------------------- the table
 
 
+def as_fiscaldata_page_size(text: str) -> int:
+    from pipelines.sources import fiscaldata  # late: the parser is heavier than this module
+
+    return whole(1, fiscaldata.MAX_PAGE_SIZE)(text)
+
+
 def setting(env: str, parse: Callable[[str], Any], default: str, doc: str, used_by: tuple[str, ...] = REFRESH) -> Any:
     """A field of `Settings` read from the variable `env` (see the module docstring)."""
     return dataclasses.field(metadata={"env": env, "parse": parse, "default": default, "doc": doc, "used_by": used_by})
@@ -203,6 +209,12 @@ class Settings:
     fr_since: date = setting("TLW_FR_SINCE", as_date, "2018-01-01", "first publication date asked of the Federal Register")
     fr_overlap_days: int = setting("TLW_FR_OVERLAP_DAYS", whole(0), "14", "days re-asked before the last Federal Register date held")
     fr_per_page: int = setting("TLW_FR_PER_PAGE", whole(1, 1000), "1000", "Federal Register results per page (the API's maximum is 1000)")
+    # The API's largest page by default: the whole Debt to the Penny history (about 8,000 daily
+    # records) is one page, MSPD table 1 (about 6,000 lines) too. Smaller pages walk the fixtures.
+    debt_page_size: int = setting(
+        "TLW_DEBT_PAGE_SIZE", as_fiscaldata_page_size, "10000", "Debt to the Penny records per page (the API's maximum is 10000)")
+    mspd_page_size: int = setting(
+        "TLW_MSPD_PAGE_SIZE", as_fiscaldata_page_size, "10000", "MSPD table 1 lines per page (the API's maximum is 10000)")
     tariff_register: Path | None = setting(
         "TLW_TARIFF_REGISTER", lambda text: as_existing_file(text) if text.strip() else None, "",
         "a tariff register CSV to use instead of pipelines/data/tariff_events.csv", SKIPPING)

@@ -46,10 +46,8 @@ def fixture_mirror() -> Path:
 def fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
     """A refresh from the fixture mirror: every source, full history (the incremental URLs of the
     paged APIs are not in the fixture mirror), the page sizes the fixture pages were written for."""
-    from pipelines.catalog import debt
-
     folder = mirror / "fred.stlouisfed.org" / "graph"
-    mp.setattr(debt, "PAGE_SIZE", 3)
+    mp.setenv("TLW_DEBT_PAGE_SIZE", "3")
     mp.setenv("TLW_HOME", str(home))
     mp.setenv("TLW_MIRROR", str(mirror))
     mp.setenv("DAGSTER_HOME", str(home / "dagster"))

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 import pytest
 import trustme
 
-from pipelines.catalog import debt
 from pipelines.mirror import mirror_relpath
 from pipelines.sources import debt_to_penny, mspd
 from pipelines.sources import federal_register as fr
@@ -82,8 +81,8 @@ def behind_proxy(monkeypatch, tmp_path):
     with TlsHostServer(ca, [FR_HOST, FISCAL_HOST, *STATIC_HOSTS], route) as tls, \
             ConnectProxy({h: tls.port for h in tls.hosts}) as proxy:
         folder = FIXTURE_MIRROR / "fred.stlouisfed.org" / "graph"
-        monkeypatch.setattr(debt, "PAGE_SIZE", 3)
-        monkeypatch.setattr(debt, "MSPD_PAGE_SIZE", 10)
+        monkeypatch.setenv("TLW_DEBT_PAGE_SIZE", "3")
+        monkeypatch.setenv("TLW_MSPD_PAGE_SIZE", "10")
         for name in ("TLW_MIRROR", "TLW_SKIP_SOURCES", "TLW_FULL_HISTORY", "TLW_FR_PER_PAGE", "SSL_CERT_DIR",
                      "HTTP_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy", "no_proxy"):
             monkeypatch.delenv(name, raising=False)

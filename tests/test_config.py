@@ -30,6 +30,8 @@ def home(tmp_path, monkeypatch):
     ("TLW_MAX_BODY_MB", "lots", "TLW_MAX_BODY_MB=lots: expected a number > 0"),
     ("TLW_FR_SINCE", "2018-13-01", "TLW_FR_SINCE=2018-13-01: expected a date YYYY-MM-DD"),
     ("TLW_FR_PER_PAGE", "5000", "TLW_FR_PER_PAGE=5000: expected a whole number 1..1000"),
+    ("TLW_DEBT_PAGE_SIZE", "0", "TLW_DEBT_PAGE_SIZE=0: expected a whole number 1..10000"),
+    ("TLW_MSPD_PAGE_SIZE", "10001", "TLW_MSPD_PAGE_SIZE=10001: expected a whole number 1..10000"),
     ("TLW_MIRROR_MISSING", "ignore", "TLW_MIRROR_MISSING=ignore: expected 'fail' or 'skip'"),
     ("TLW_FULL_HISTORY", "maybe", "TLW_FULL_HISTORY=maybe: expected 1 or 0"),
     ("TLW_MIRROR", "/no/such/dir", "TLW_MIRROR=/no/such/dir: no such directory (expected an existing directory or an http(s):// URL)"),

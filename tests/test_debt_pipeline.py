@@ -55,7 +55,7 @@ def page(records: list[dict], total_pages: int) -> bytes:
 
 @pytest.fixture
 def debt_env(monkeypatch, tmp_path, fixture_mirror):
-    monkeypatch.setattr(debt, "PAGE_SIZE", 3)  # the fixture pages hold three records each
+    monkeypatch.setenv("TLW_DEBT_PAGE_SIZE", "3")  # the fixture pages hold three records each
     with LoopbackServer(root=fixture_mirror) as server:
         monkeypatch.setenv("TLW_HOME", str(tmp_path / "home"))
         monkeypatch.setenv("TLW_MIRROR", server.base_url)

@@ -94,6 +94,7 @@ BASE_ENV = {
     "TLW_HTTP_RETRIES": str(RETRIES),
     "TLW_HTTP_BACKOFF": str(BACKOFF_S),
     "TLW_FR_PER_PAGE": "5",  # the page size the fixture Federal Register pages were written for
+    "TLW_DEBT_PAGE_SIZE": "3",  # the fixture Debt to the Penny pages hold three records each
 }
 CLEARED_ENV = ("TLW_SKIP_SOURCES", "TLW_MIRROR_MISSING", "TLW_FULL_HISTORY", "TLW_MAX_BODY_MB", "TLW_TARIFF_REGISTER")
 
@@ -191,12 +192,6 @@ def fixture_fred_series() -> str:
 
 def set_env(mp: pytest.MonkeyPatch, home: Path, mirror: str) -> None:
     """The environment of a refresh from the fixture mirror; `mp` restores everything afterwards."""
-    from pipelines.catalog import debt
-
-    # The fixture Debt to the Penny pages were written for a page size of 3 (the module constant is
-    # the seam the debt family documents for tests).
-    if hasattr(debt, "PAGE_SIZE"):
-        mp.setattr(debt, "PAGE_SIZE", 3)
     for name in CLEARED_ENV:
         mp.delenv(name, raising=False)
     for name, value in BASE_ENV.items():

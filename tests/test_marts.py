@@ -23,7 +23,6 @@ import duckdb
 import pytest
 
 from pipelines import fetch
-from pipelines.catalog import debt
 from pipelines.config import Settings
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
@@ -141,7 +140,7 @@ def edited_mirror(fixture_mirror: Path, target: Path) -> Path:
 
 
 def _fixture_env(mp: pytest.MonkeyPatch, home: Path, mirror: Path) -> None:
-    mp.setattr(debt, "PAGE_SIZE", 3)  # the fixture Debt to the Penny pages hold three records each
+    mp.setenv("TLW_DEBT_PAGE_SIZE", "3")  # the fixture Debt to the Penny pages hold three records each
     mp.setenv("TLW_HOME", str(home))
     mp.setenv("TLW_MIRROR", str(mirror))
     mp.setenv("TLW_FR_PER_PAGE", "5")  # the page size the fixture Federal Register pages were written for

@@ -6,6 +6,7 @@ only for records after the last `record_date` held in the source's staging table
 when the table is empty, or with `TLW_FULL_HISTORY=1` / `tlw refresh --full-history`); each page's
 `links.next` is followed to the end, and the rows collected must reach the query's
 `meta.total-count` (`pipelines.ingest.PagedSource`), else the source fails naming the query.
+Pages hold `TLW_DEBT_PAGE_SIZE` / `TLW_MSPD_PAGE_SIZE` records, by default the API's largest page.
 """
 
 from __future__ import annotations
@@ -14,12 +15,6 @@ from datetime import date
 
 from pipelines.ingest import PagedSource
 from pipelines.sources import debt_to_penny, fiscaldata, mspd
-
-# The API's largest page: the full Debt to the Penny history (about 8,000 daily records since
-# 1993) is one page, MSPD table 1 (about 6,000 lines since 2001) too. Module constants rather than
-# settings so tests can walk many-page fixtures and emulations with small pages.
-PAGE_SIZE = fiscaldata.MAX_PAGE_SIZE
-MSPD_PAGE_SIZE = fiscaldata.MAX_PAGE_SIZE
 
 
 def last_record_date(con, table: str = "debt_to_penny") -> date | None:
@@ -30,20 +25,20 @@ def last_record_date(con, table: str = "debt_to_penny") -> date | None:
 
 def first_urls(settings, con) -> list[str]:
     after = None if settings.full_history else last_record_date(con)
-    return [debt_to_penny.page_url(after, page_size=PAGE_SIZE)]
+    return [debt_to_penny.page_url(after, page_size=settings.debt_page_size)]
 
 
 def full_urls(settings, con) -> list[str]:
-    return [debt_to_penny.page_url(None, page_size=PAGE_SIZE)]
+    return [debt_to_penny.page_url(None, page_size=settings.debt_page_size)]
 
 
 def mspd_full_urls(settings, con) -> list[str]:
-    return [mspd.page_url(None, page_size=MSPD_PAGE_SIZE)]
+    return [mspd.page_url(None, page_size=settings.mspd_page_size)]
 
 
 def mspd_first_urls(settings, con) -> list[str]:
     after = None if settings.full_history else last_record_date(con, "mspd")
-    return [mspd.page_url(after, page_size=MSPD_PAGE_SIZE)]
+    return [mspd.page_url(after, page_size=settings.mspd_page_size)]
 
 
 SOURCES = [
