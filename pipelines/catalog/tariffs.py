@@ -47,11 +47,6 @@ from pipelines.sources.pages import Page
 REGISTER_ENV = "TLW_TARIFF_REGISTER"
 
 
-def fr_per_page() -> int:
-    """`TLW_FR_PER_PAGE` (validated in `Settings`). Read on every call, so a changed environment applies."""
-    return Settings.from_env().fr_per_page
-
-
 def latest_publication_held(con: duckdb.DuckDBPyConnection) -> date | None:
     """The latest publication date in `staging.federal_register`, or None when nothing is held."""
     row = con.execute("SELECT max(publication_date) FROM staging.federal_register").fetchone()
@@ -67,11 +62,11 @@ def fr_since(settings: Settings, con: duckdb.DuckDBPyConnection) -> date:
 
 
 def federal_register_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
-    return federal_register.search_urls(fr_since(settings, con), per_page=fr_per_page())
+    return federal_register.search_urls(fr_since(settings, con), per_page=settings.fr_per_page)
 
 
 def full_history_urls(settings: Settings, con: duckdb.DuckDBPyConnection) -> list[str]:
-    return federal_register.search_urls(settings.fr_since, per_page=fr_per_page())
+    return federal_register.search_urls(settings.fr_since, per_page=settings.fr_per_page)
 
 
 @dataclass(frozen=True)
