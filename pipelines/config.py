@@ -6,13 +6,16 @@ the default as text (parsed by the same parser), the commands that read it, and 
 documentation (`tlw --help`, the README's Configuration table and a test keep them in step).
 
 To add a setting: add one field here with `setting(...)`; read it as `Settings.from_env().<field>`
-(never `os.environ`), so that it is validated up front and may come from a settings file too; add
-its row to the README's Configuration table (tests/test_config.py fails until you do).
+(never `os.environ`), so that it is validated up front and may come from a settings file too, or,
+in an asset, from the `WarehouseResource` (pipelines/defs/resources.py), which gets a field of the
+same name (tests/test_defs.py fails until it has one); add its row to the README's Configuration
+table (tests/test_config.py fails until you do).
 
 Values come, first match wins, from: the environment; `$TLW_HOME/tlw.toml`; `tlw.toml` in the
 repository. A settings file is flat TOML with the variables' names as keys
 (`TLW_HTTP_TIMEOUT = 60`). `TLW_CONFIG=none` ignores both files (the tests do), `TLW_CONFIG=<path>`
-reads that file instead. Only TLW_LAKE_CATALOG may hold a secret (a libpq password): it is never printed.
+reads that file instead. Only TLW_LAKE_CATALOG and TLW_DAGSTER_PG_URL may hold a secret (a password in
+the connection string, `secret=True`): neither is ever printed, nor made Dagster configuration.
 """
 
 from __future__ import annotations
@@ -177,9 +180,12 @@ def as_fiscaldata_page_size(text: str) -> int:
     return whole(1, fiscaldata.MAX_PAGE_SIZE)(text)
 
 
-def setting(env: str, parse: Callable[[str], Any], default: str, doc: str, used_by: tuple[str, ...] = REFRESH) -> Any:
-    """A field of `Settings` read from the variable `env` (see the module docstring)."""
-    return dataclasses.field(metadata={"env": env, "parse": parse, "default": default, "doc": doc, "used_by": used_by})
+def setting(env: str, parse: Callable[[str], Any], default: str, doc: str, used_by: tuple[str, ...] = REFRESH,
+            *, secret: bool = False) -> Any:
+    """A field of `Settings` read from the variable `env` (see the module docstring). A `secret`
+    one may hold a password: it is never Dagster configuration (pipelines/defs/resources.py)."""
+    return dataclasses.field(
+        metadata={"env": env, "parse": parse, "default": default, "doc": doc, "used_by": used_by, "secret": secret})
 
 
 @dataclass(frozen=True)
@@ -222,11 +228,13 @@ class Settings:
     # A libpq string may hold a password: it is never printed (pipelines/lake.py names the variable,
     # not its value, in errors; optional_text never refuses a value, so no error here repeats it).
     lake_catalog: str | None = setting(
-        "TLW_LAKE_CATALOG", optional_text, "", "libpq connection string of the DuckLake catalog (unset: no lake)", READERS)
+        "TLW_LAKE_CATALOG", optional_text, "", "libpq connection string of the DuckLake catalog (unset: no lake)", READERS,
+        secret=True)
     lake_data_path: str | None = setting(
         "TLW_LAKE_DATA_PATH", optional_text, "", "directory of the lake's Parquet data files (with TLW_LAKE_CATALOG)", READERS)
     dagster_pg_url: str | None = setting(
-        "TLW_DAGSTER_PG_URL", optional_text, "", "PostgreSQL URL of Dagster's run, event and schedule storage", REFRESH)
+        "TLW_DAGSTER_PG_URL", optional_text, "", "PostgreSQL URL of Dagster's run, event and schedule storage", REFRESH,
+        secret=True)
     lake_keep_days: float = setting("TLW_LAKE_KEEP_DAYS", number(0), "90", "days of lake snapshots `tlw lake maintain` keeps", ("lake",))
     sql_timeout_s: float = setting("TLW_SQL_TIMEOUT", number(0), "60", "seconds a `tlw sql` query may run (--timeout)", SQL)
     sql_max_rows: int = setting("TLW_SQL_MAX_ROWS", whole(1), "10000", "rows `tlw sql` prints at most (--max-rows)", SQL)
@@ -237,22 +245,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """Every setting from the environment and the settings files; ConfigError lists every bad one."""
-        environ = os.environ if environ is None else environ
-        values, errors = settings_values(environ)
-        parsed: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            env, parse = f.metadata["env"], f.metadata["parse"]
-            text, origin = values.get(env, ("", "default"))
-            if not text.strip():  # set but empty: the default, as if unset
-                text = f.metadata["default"]
-            try:
-                parsed[f.name] = parse(text)
-            except ValueError as exc:
-                where = "" if origin == "environment" else f" (from {origin})"
-                errors.append(f"{env}={text}{where}: {exc}")
-        if errors:
-            raise ConfigError(errors)
-        return cls(**parsed)
+        return cls(**_parsed(declared(), environ))
 
     @property
     def user_agent(self) -> str:
@@ -287,6 +280,30 @@ class Settings:
 def declared() -> list[dataclasses.Field]:
     """The settings table: one field per TLW_* variable."""
     return list(dataclasses.fields(Settings))
+
+
+def secrets(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """{field: value} of the secret settings only, from the environment and the settings files."""
+    return _parsed([f for f in declared() if f.metadata["secret"]], environ)
+
+
+def _parsed(fields: list[dataclasses.Field], environ: Mapping[str, str] | None) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    values, errors = settings_values(environ)
+    parsed: dict[str, Any] = {}
+    for f in fields:
+        env, parse = f.metadata["env"], f.metadata["parse"]
+        text, origin = values.get(env, ("", "default"))
+        if not text.strip():  # set but empty: the default, as if unset
+            text = f.metadata["default"]
+        try:
+            parsed[f.name] = parse(text)
+        except ValueError as exc:
+            where = "" if origin == "environment" else f" (from {origin})"
+            errors.append(f"{env}={text}{where}: {exc}")
+    if errors:
+        raise ConfigError(errors)
+    return parsed
 
 
 KNOWN = frozenset(f.metadata["env"] for f in dataclasses.fields(Settings)) | {"TLW_CONFIG"}

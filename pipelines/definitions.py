@@ -3,10 +3,12 @@
 import dagster as dg
 
 from pipelines.catalog import ALL_SOURCES
+from pipelines.config import Settings
 from pipelines.defs.automation import build_release_sensor, build_schedules, freshness_policies, run_request
 from pipelines.defs.dead_runs import build_dead_run_sweeper
 from pipelines.defs.factory import build_all
 from pipelines.defs.probe_run import REFRESH_JOB, build_launch_sensor, build_probe_job
+from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 
 # The checks are part of the layer steps (each multi-asset carries the check specs of its tables).
 assets = build_all(ALL_SOURCES, freshness_policies(ALL_SOURCES))
@@ -25,4 +27,6 @@ defs = dg.Definitions(
         build_launch_sensor(probe_job, refresh_job, assets, run_request),
         build_dead_run_sweeper(),
     ],
+    # Validated here, once per load of the code location: a bad setting fails the load, naming it.
+    resources={RESOURCE_KEY: WarehouseResource.from_settings(Settings.from_env())},
 )

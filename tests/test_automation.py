@@ -17,6 +17,7 @@ from dagster._utils.schedules import schedule_execution_time_iterator
 from pipelines import calendars
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import Settings
+from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 from pipelines.sql_files import checks, models
 from tests.conftest import fixture_env, publish_fixture_mirror
 
@@ -328,6 +329,8 @@ def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
         [*defs.assets, *defs.asset_checks],
         selection=request.asset_selection,
         instance=dagster_instance(settings),
+        # This test's settings: the definitions bound theirs when the first test imported them.
+        resources={RESOURCE_KEY: WarehouseResource.from_settings(settings)},
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )

@@ -3,16 +3,19 @@ fixture mirror (three JSON pages of three records), then SQL on the published wa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from urllib.parse import quote, unquote
 
+import dagster as dg
 import duckdb
 import pytest
 
 from pipelines import warehouse
 from pipelines.catalog import debt
 from pipelines.config import Settings
+from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 from pipelines.mirror import mirror_relpath
 from pipelines.refresh import run_refresh
 from pipelines.sources import debt_to_penny
@@ -149,6 +152,27 @@ def test_pagination_then_incremental_refreshes(debt_env):
     # The next refresh will ask after the new last record.
     with warehouse.build_connection(settings) as con:
         assert debt.first_urls(settings, con) == [debt_to_penny.page_url(date(2024, 12, 2), page_size=3)]
+
+
+def test_page_size_reaches_the_staging_step_as_the_resource(debt_env, monkeypatch):
+    """A materialize given a resource with pages of three walks the fixture's three pages, whatever
+    the environment says: the step takes its settings from the resource."""
+    from pipelines.definitions import defs
+
+    server = debt_env
+    settings = dataclasses.replace(Settings.from_env(), debt_page_size=3)
+    # Pages of 7 exist in no mirror: an asset that read the environment would fail on them.
+    monkeypatch.setenv("TLW_DEBT_PAGE_SIZE", "7")
+    result = dg.materialize(
+        list(defs.assets),
+        selection=dg.AssetSelection.assets(dg.AssetKey(["staging", "debt_to_penny"])),
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={RESOURCE_KEY: WarehouseResource.from_settings(settings)},
+    )
+    assert result.success
+    assert debt_requests(server) == [mirrored(debt_to_penny.page_url(None, page_size=3, page_number=n)) for n in (1, 2, 3)]
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT raw_sha256) FROM staging.debt_to_penny").fetchone() == (8, 3)
 
 
 def test_full_history_asks_for_everything_again(monkeypatch, tmp_path):

@@ -57,6 +57,7 @@ def run_selected(
     """Materialize every asset except the staging assets of `all_but` (when given), or else the
     staging assets of `changed` and everything downstream of them, in this process."""
     from pipelines.definitions import defs
+    from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 
     if all_but is not None:
         selection = dg.AssetSelection.all() - dg.AssetSelection.assets(*(_staging(n) for n in all_but))
@@ -66,6 +67,8 @@ def run_selected(
         list(defs.assets),
         selection=selection,
         instance=instance,
+        # The settings the CLI validated, not the definitions' own reading of the environment.
+        resources={RESOURCE_KEY: WarehouseResource.from_settings(settings)},
         raise_on_error=False,
         tags=cli_run_tags(settings),
         # Dagster's own log lines (and the tracebacks of failed steps) would bury the summary:

@@ -17,6 +17,9 @@ Each step opens ONE DuckDB connection under ONE writer lock (pipelines/warehouse
 staging DDL once, instead of once per asset: that reconnecting was most of a refresh's cost. A
 failure of one asset (a source that does not parse, a model whose SQL fails) does not stop the
 others of its step that do not depend on it; the step then fails naming each failed asset.
+
+Every step takes the settings as the `warehouse_settings` resource (pipelines/defs/resources.py),
+bound by pipelines/definitions.py or passed by `tlw refresh`, never from the process environment.
 """
 
 import dataclasses
@@ -29,6 +32,7 @@ import duckdb
 
 from pipelines import warehouse
 from pipelines.config import Settings
+from pipelines.defs.resources import WarehouseResource
 from pipelines.fetch import Fetcher, FetchError
 from pipelines.ingest import Source
 from pipelines.sql_files import SqlCheck, SqlModel, checks, models
@@ -192,8 +196,8 @@ def staging_assets(sources: Sequence[Source], freshness: Freshness) -> dg.Assets
         can_subset=True,
         pool=WRITER_POOL,
     )
-    def _staging(context: dg.AssetExecutionContext, config: StagingConfig):
-        settings = Settings.from_env()
+    def _staging(context: dg.AssetExecutionContext, config: StagingConfig, warehouse_settings: WarehouseResource):
+        settings = warehouse_settings.settings()
         if config.full_history:
             settings = dataclasses.replace(settings, full_history=True)
         failures: list[tuple[dg.AssetKey, BaseException]] = []
@@ -244,10 +248,10 @@ def sql_layer_assets(layer: str, freshness: Freshness) -> dg.AssetsDefinition:
         can_subset=True,
         pool=WRITER_POOL,
     )
-    def _layer(context: dg.AssetExecutionContext):
+    def _layer(context: dg.AssetExecutionContext, warehouse_settings: WarehouseResource):
         failures: list[tuple[dg.AssetKey, BaseException]] = []
         stopped: set[str] = set()  # failed, blocked by a check, or downstream of either, in this step
-        with warehouse.build_connection(Settings.from_env()) as con:
+        with warehouse.build_connection(warehouse_settings.settings()) as con:
             for model in layer_models:  # dependency order
                 key = asset_key(model.qualified)
                 if key not in context.selected_asset_keys:
@@ -291,8 +295,8 @@ def published_asset(upstream: list[dg.AssetKey], freshness: dg.FreshnessPolicy |
         kinds={"duckdb", "parquet"},
         pool=WRITER_POOL,
     )
-    def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        result = warehouse.publish(Settings.from_env())
+    def _publish(context: dg.AssetExecutionContext, warehouse_settings: WarehouseResource) -> dg.MaterializeResult:
+        result = warehouse.publish(warehouse_settings.settings())
         context.log.info(f"published {result['published']} ({result['tables']} tables, {result['checks_passed']} checks passed)")
         return dg.MaterializeResult(metadata=result)
 
