@@ -7,9 +7,9 @@ documentation (`tlw --help`, the README's Configuration table and a test keep th
 
 To add a setting: add one field here with `setting(...)`; read it as `Settings.from_env().<field>`
 (never `os.environ`), so that it is validated up front and may come from a settings file too, or,
-in an asset, from the `WarehouseResource` (pipelines/defs/resources.py), which gets a field of the
-same name (tests/test_defs.py fails until it has one); add its row to the README's Configuration
-table (tests/test_config.py fails until you do).
+in an asset, from the `WarehouseResource` (pipelines/defs/resources.py), which gets a field of
+the same name (tests/test_resources.py fails until it has one); add its row to the README's
+Configuration table (tests/test_config.py fails until you do).
 
 Values come, first match wins, from: the environment; `$TLW_HOME/tlw.toml`; `tlw.toml` in the
 repository. A settings file is flat TOML with the variables' names as keys
