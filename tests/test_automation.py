@@ -272,9 +272,12 @@ def probe_and_launch(defs, probe: dg.RunRequest):
     SkipReason when the probe found nothing new."""
     from pipelines.defs.cli_run import dagster_instance
 
-    instance = dagster_instance(Settings.from_env())
+    settings = Settings.from_env()
+    instance = dagster_instance(settings)
     result = defs.resolve_job_def("probe_sources").execute_in_process(
-        run_config=probe.run_config, instance=instance, tags=probe.tags
+        run_config=probe.run_config, instance=instance, tags=probe.tags,
+        # This test's settings: the definitions bound theirs when the first test imported them.
+        resources={RESOURCE_KEY: WarehouseResource.from_settings(settings)},
     )
     assert result.success
     [success] = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)

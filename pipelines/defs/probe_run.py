@@ -24,6 +24,7 @@ import dagster as dg
 
 from pipelines import calendars
 from pipelines.config import Settings
+from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest import SeedSource, Source
 from pipelines.probe import changed_sources
 from pipelines.raw_archive import RawArchive
@@ -89,8 +90,8 @@ def build_probe_job(sources: Sequence[Source]) -> dg.JobDefinition:
     by_calendar = {c.name: set(c.sources) for c in calendars.CALENDARS}
 
     @dg.op(name="probe", description="One conditional request per file or search: which sources have something new.")
-    def probe(context: dg.OpExecutionContext, config: ProbeConfig) -> None:
-        settings = Settings.from_env()
+    def probe(context: dg.OpExecutionContext, config: ProbeConfig, warehouse_settings: WarehouseResource) -> None:
+        settings = warehouse_settings.settings()
         wanted = [s for s in sources if not config.calendar or s.name in by_calendar[config.calendar]]
         active = [s for s in wanted if s.name not in settings.skip_sources]
         offset = _index_size(settings)
