@@ -25,6 +25,7 @@ import pytest
 from pipelines import fetch
 from pipelines.config import Settings
 from pipelines.mirror import mirror_relpath
+from pipelines.raw_archive import RawArchive, sha256_hex
 from pipelines.refresh import run_refresh
 from pipelines.sources import debt_to_penny
 
@@ -46,6 +47,8 @@ LEVERAGE_COLUMNS = [
     ("chg_3m_usd_bn", "DOUBLE"), ("chg_12m_usd_bn", "DOUBLE"), ("chg_1m_pct", "DOUBLE"), ("method_break_month", "DATE"),
     ("net_sales_usd_bn", "DOUBLE"), ("valuation_change_usd_bn", "DOUBLE"), ("selling_streak_months", "INTEGER"),
     ("chg_1m_zscore_36m", "DOUBLE"), ("chg_1m_pct_zscore_36m", "DOUBLE"), ("is_custody_center", "BOOLEAN"),
+    ("holdings_source", "VARCHAR"), ("holdings_vintage", "DATE"), ("holdings_raw_sha256", "VARCHAR"),
+    ("reserves_source", "VARCHAR"), ("reserves_vintage", "DATE"), ("reserves_raw_sha256", "VARCHAR"),
 ]
 WINDOW_COLUMNS = [
     ("event_id", "VARCHAR"), ("title", "VARCHAR"), ("authority", "VARCHAR"), ("action", "VARCHAR"),
@@ -211,6 +214,34 @@ def test_japan_march_2025_leverage(fixture_wh):
     assert chg1_pct == pytest.approx(4.9 / 1125.9 * 100)
     assert chg3 is None  # the fixture has no 2024-12
     assert net_sales is None and streak == 0 and zscore is None and custody is False
+
+
+def _archived(settings: Settings, source: str, sha256: str) -> bytes:
+    """The body raw/index.jsonl records for source with that sha256 (the test fails without one)."""
+    archive = RawArchive(settings.raw_dir)
+    stored = [r for r in archive.records() if r.source == source and r.sha256 == sha256 and r.stored_path]
+    assert stored, f"no {source} body with sha256 {sha256} in {archive.index_path}"
+    return archive.read_body(stored[0])
+
+
+def test_leverage_names_the_files_its_operands_come_from(fixture_wh):
+    """Each operand's source, vintage and sha256 are those of the core row it was read from, and the
+    sha256 is that of a body the raw archive holds for that source."""
+    # Japan 2025-02: 1125.9 bn, printed only in mfhhis01; the MOF fixture has no 2025-02 reserves.
+    holdings = lev(fixture_wh, "JPN", "2025-02-01", "holdings_usd_bn, holdings_source, holdings_vintage, holdings_raw_sha256")
+    assert holdings[:3] == (1125.9, "tic_mfh_history", date.fromisoformat(MFH_VINTAGE))
+    assert one(fixture_wh, """SELECT holdings_usd_bn, source, vintage, raw_sha256 FROM core.treasury_holdings
+                              WHERE iso3 = 'JPN' AND ref_month = '2025-02-01'""") == holdings
+    assert sha256_hex(_archived(fixture_wh, "tic_mfh_history", holdings[3])) == holdings[3]
+    assert lev(fixture_wh, "JPN", "2025-02-01", "reserves_source, reserves_vintage, reserves_raw_sha256") == (None, None, None)
+    # Reserves, in each holder's one measure: Japan 2025-03 from MOF, China 2025-03 from FRED.
+    for iso3, measure, source in (("JPN", "total_incl_gold", "mof_reserves"), ("CHN", "total_excl_gold", "fred")):
+        reserves, *r_lineage = lev(fixture_wh, iso3, "2025-03-01", "reserves_usd_bn, reserves_source, reserves_vintage, reserves_raw_sha256")
+        assert r_lineage[0] == source
+        assert one(fixture_wh, """SELECT total_reserves_usd_mn / 1000.0, source, vintage, raw_sha256 FROM core.reserves
+                                  WHERE iso3 = ? AND ref_month = '2025-03-01' AND measure = ?""", [iso3, measure]) == (
+            pytest.approx(reserves), *r_lineage)
+        assert sha256_hex(_archived(fixture_wh, source, r_lineage[2])) == r_lineage[2]
 
 
 def test_share_of_foreign_uses_the_grand_total_of_the_same_file(fixture_wh):

@@ -35,9 +35,12 @@
 --   months before this one (M-36 .. M-1), computed only with at least 12 known changes there and a
 --   non-zero deviation, else NULL. chg_1m_pct_zscore_36m: the same on chg_1m_pct (a dollar z-score
 --   ranks a big holder's ordinary month as unusual; the percent one compares like with like).
+-- * holdings_* and reserves_* source, vintage and raw_sha256: the core.treasury_holdings row and
+--   the core.reserves row (the holder's one measure) the month's figures were read from, so any
+--   ratio can be traced to the two archived files it divides.
 CREATE OR REPLACE TABLE marts.leverage_monthly AS
 WITH holdings AS (
-    SELECT iso3, ref_month, holdings_usd_bn, source, vintage
+    SELECT iso3, ref_month, holdings_usd_bn, source, vintage, raw_sha256
     FROM core.treasury_holdings
 ),
 grand_total_by_file AS (
@@ -74,7 +77,8 @@ reserves AS (
            r.securities_usd_mn / 1000.0 AS reserve_securities_usd_bn,
            -- comparable with the other holders' FRED totals, which exclude gold
            CASE r.measure WHEN 'total_incl_gold' THEN (r.total_reserves_usd_mn - r.gold_usd_mn) / 1000.0
-                          ELSE r.total_reserves_usd_mn / 1000.0 END AS reserves_ex_gold_usd_bn
+                          ELSE r.total_reserves_usd_mn / 1000.0 END AS reserves_ex_gold_usd_bn,
+           r.source, r.vintage, r.raw_sha256
     FROM core.reserves r
     JOIN reserve_measure m ON m.iso3 = r.iso3 AND m.measure = r.measure
 ),
@@ -105,7 +109,9 @@ joined AS (
            c1.method_break_month,
            f.net_sales_usd_bn,
            f.lt_valuation_change_usd_bn AS valuation_change_usd_bn,
-           coalesce(dc.is_custody_center, FALSE) AS is_custody_center
+           coalesce(dc.is_custody_center, FALSE) AS is_custody_center,
+           h.source AS holdings_source, h.vintage AS holdings_vintage, h.raw_sha256 AS holdings_raw_sha256,
+           r.source AS reserves_source, r.vintage AS reserves_vintage, r.raw_sha256 AS reserves_raw_sha256
     FROM holdings h
     LEFT JOIN grand_total_by_file gf ON gf.ref_month = h.ref_month AND gf.source = h.source AND gf.vintage = h.vintage
     LEFT JOIN grand_total_latest gl ON gl.ref_month = h.ref_month
@@ -154,7 +160,9 @@ SELECT iso3, ref_month, holdings_usd_bn,
             THEN (chg_1m_usd_bn - prior_mean) / prior_sd END AS chg_1m_zscore_36m,
        CASE WHEN prior_pct_changes >= 12 AND prior_pct_sd > 0
             THEN (chg_1m_pct - prior_pct_mean) / prior_pct_sd END AS chg_1m_pct_zscore_36m,
-       is_custody_center
+       is_custody_center,
+       holdings_source, holdings_vintage, holdings_raw_sha256,
+       reserves_source, reserves_vintage, reserves_raw_sha256
 FROM stats
 ORDER BY ref_month, iso3;
 
@@ -184,3 +192,9 @@ COMMENT ON COLUMN marts.leverage_monthly.selling_streak_months IS 'Consecutive m
 COMMENT ON COLUMN marts.leverage_monthly.chg_1m_zscore_36m IS '(chg_1m_usd_bn - mean) / sample standard deviation, where mean and deviation are those of the holder''s chg_1m_usd_bn in the 36 months before this one (M-36 .. M-1), in standard deviations; NULL with fewer than 12 known changes in that window, a zero deviation, or no change this month.';
 COMMENT ON COLUMN marts.leverage_monthly.chg_1m_pct_zscore_36m IS '(chg_1m_pct - mean) / sample standard deviation of the holder''s chg_1m_pct in the 36 months before this one (M-36 .. M-1), in standard deviations; NULL with fewer than 12 known changes there, a zero deviation, or no change this month. Unlike chg_1m_zscore_36m it does not grow with the holder''s size: a 1% month scores the same for Japan and for Norway.';
 COMMENT ON COLUMN marts.leverage_monthly.is_custody_center IS 'True for custody centres (core.dim_country: Belgium, Luxembourg, United Kingdom, Cayman Islands, Ireland, Switzerland, ...): TIC counts securities where they are held, so a change there is not necessarily that country buying or selling.';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_source IS 'TIC file holdings_usd_bn comes from (core.treasury_holdings.source): tic_mfh_history (mfhhis01.txt), tic_table5 (slt_table5.txt) or tic_table3 (slt_table3.txt).';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_vintage IS 'Vintage of holdings_usd_bn (core.treasury_holdings.vintage): the publication date printed in the file (mfhhis01), else the fetch date (UTC).';
+COMMENT ON COLUMN marts.leverage_monthly.holdings_raw_sha256 IS 'sha256 of the raw TIC body holdings_usd_bn was parsed from, as archived under $TLW_HOME/raw (raw/index.jsonl records it with holdings_source).';
+COMMENT ON COLUMN marts.leverage_monthly.reserves_source IS 'Source of the core.reserves row the reserves columns come from: mof_reserves (Japan MOF historical.csv, measure total_incl_gold) or fred (TRESEG..M052N, total_excl_gold); NULL when the holder has no reserves row in its measure that month.';
+COMMENT ON COLUMN marts.leverage_monthly.reserves_vintage IS 'Fetch date (UTC) of the reserves file reserves_usd_bn, reserve_securities_usd_bn and reserves_ex_gold_usd_bn come from (core.reserves.vintage); NULL with reserves_source.';
+COMMENT ON COLUMN marts.leverage_monthly.reserves_raw_sha256 IS 'sha256 of the raw reserves body those columns were parsed from, as archived under $TLW_HOME/raw (raw/index.jsonl records it with reserves_source); NULL with reserves_source.';
