@@ -6,6 +6,9 @@ A model file starts with comment lines that say what it is:
     -- depends_on: staging.tic_mfh_history, core.dim_country
 
 and its name is its path: `sql/core/fct_treasury_holdings.sql` builds `core.fct_treasury_holdings`.
+A core file that creates table macros instead of a table is named after them
+(`sql/core/treasury_holdings_change.sql` creates `core.treasury_holdings_change(k)`): DuckDB binds
+a table macro's body when it is created, so the file is a model ordered after what it reads.
 A check file (`sql/checks/*.sql`) says which table it guards and whether a failure blocks publish:
 
     -- asset: core.fct_treasury_holdings

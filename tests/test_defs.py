@@ -15,6 +15,7 @@ graph, parsers against their staging DDL.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -80,6 +81,42 @@ def header_problems(sql_dir: Path = sql_files.SQL_DIR) -> list[str]:
 
 def test_every_depends_on_header_is_what_the_sql_reads():
     assert header_problems() == []
+
+
+_CREATE_TABLE = re.compile(r"(?im)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.]+)")
+
+
+def misnamed_models(sql_dir: Path = sql_files.SQL_DIR) -> list[str]:
+    """A file's name is its asset's name: it builds that table or creates the table macro of that
+    name, and every table macro it creates starts with that name (core.treasury_holdings_asof and
+    its companion core.treasury_holdings_asof_explained), so a macro is found in the file named after it."""
+    problems = []
+    for model in all_models(sql_dir).values():
+        tables, table_macros = set(_CREATE_TABLE.findall(model.sql)), set(macros_defined(model.sql))
+        if model.qualified not in tables | table_macros:
+            problems.append(f"{model.path.name} builds no table or table macro {model.qualified}")
+        problems += [f"{model.path.name} creates {m}, not named after the file" for m in sorted(table_macros)
+                     if not m.startswith(model.qualified)]
+    return problems
+
+
+def test_each_model_file_builds_what_it_is_named_after():
+    assert misnamed_models() == []
+
+
+def test_a_file_not_named_after_what_it_creates_is_named(tmp_path):
+    sql_dir = copy_sql(tmp_path)
+    vintages = sql_dir / "core" / "holdings_vintages.sql"
+    vintages.write_text(vintages.read_text(encoding="utf-8")
+                        + "\nCREATE OR REPLACE MACRO core.files_of(s) AS TABLE SELECT * FROM core.fct_treasury_holdings WHERE source = s;\n",
+                        encoding="utf-8")
+    change = sql_dir / "core" / "treasury_holdings_change.sql"
+    (sql_dir / "core" / "holdings_changes.sql").write_text(change.read_text(encoding="utf-8"), encoding="utf-8")
+    assert misnamed_models(sql_dir) == [
+        "holdings_changes.sql builds no table or table macro core.holdings_changes",
+        "holdings_changes.sql creates core.treasury_holdings_change, not named after the file",
+        "holdings_vintages.sql creates core.files_of, not named after the file",
+    ]
 
 
 def test_a_dependency_removed_from_a_header_is_named_with_the_fix(tmp_path):

@@ -1,5 +1,5 @@
 -- question: Did country X sell U.S. Treasuries in month M (for example "Japan dumped Treasuries in March 2025"), what do the official figures say, and how sure can one be?
--- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.weekly_signals
+-- depends_on: core.treasury_holdings, core.treasury_holdings_change, core.tic_method_breaks, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.weekly_signals
 
 -- One row per holder (iso3) and month of core.treasury_holdings.
 --

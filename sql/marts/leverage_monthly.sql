@@ -1,5 +1,5 @@
 -- question: How much leverage does each foreign holder have over the U.S. Treasury market each month (its holdings against all foreign holdings, the debt held by the public and its own reserves), and is it selling?
--- depends_on: core.treasury_holdings, core.holdings_vintages, core.tic_method_breaks, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.fct_marketable_debt, core.reserves, core.fct_treasury_flows, core.dim_country
+-- depends_on: core.treasury_holdings, core.treasury_holdings_change, core.tic_method_breaks, core.fct_holdings_aggregates, core.fct_treasury_holdings, core.fct_public_debt, core.fct_marketable_debt, core.reserves, core.fct_treasury_flows, core.dim_country
 
 -- One row per holder (iso3) and month of core.treasury_holdings (the latest vintage of each figure).
 -- Rules, each repeated in the column comments:
@@ -24,7 +24,7 @@
 --   which already excludes gold), the one ratio comparable across holders.
 -- * chg_*: core.treasury_holdings_change(k): inside the newest single file printing both months,
 --   series breaks bridged by TIC's comparison figures, NULL when a break cannot be bridged (see
---   sql/core/holdings_vintages.sql), and NULL across a method break of core.tic_method_breaks
+--   sql/core/treasury_holdings_change.sql), and NULL across a method break of core.tic_method_breaks
 --   (2011-09 Form SLT, 2012-01 United Kingdom without the Channel Islands): method_break_month
 --   names it for the 1-month change, and since the change is unknown the streak and the z-score
 --   skip it too. They can differ from differences of holdings_usd_bn when the

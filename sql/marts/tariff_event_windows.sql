@@ -1,5 +1,5 @@
 -- question: What happened to each affected holder's Treasury holdings around each U.S. tariff action, from the last month end before the news, compared with all other foreign holders?
--- depends_on: core.dim_tariff_event, core.bridge_tariff_event_country, core.treasury_holdings, core.holdings_vintages, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.leverage_monthly, core.tic_method_breaks
+-- depends_on: core.dim_tariff_event, core.bridge_tariff_event_country, core.treasury_holdings, core.treasury_holdings_change, core.fct_treasury_holdings, core.fct_holdings_aggregates, core.fct_treasury_flows, core.dim_country, marts.leverage_monthly, core.tic_method_breaks
 
 -- One row per tariff event (core.dim_tariff_event) and affected holder.
 -- * Affected holders come from core.bridge_tariff_event_country: the listed partners of a listed
