@@ -1,4 +1,5 @@
-"""Federal Register API: URL builder, page parser (on our fixture mirror) and document links.
+"""Federal Register API: URL builder and page parser (on our fixture mirror). The links between
+documents are core.fct_federal_register_links, tested in tests/test_tariffs_pipeline.py.
 
 The fixture pages under `fixtures/mirror/www.federalregister.gov/api/v1/` are our own JSON in the
 API's response shape, one file per page of `search_urls(date(2018, 1, 1), per_page=5)` (9 pages of
@@ -229,26 +230,9 @@ def test_unexpected_value_types_are_refused():
         fr.parse_page(_page([_result(title=["not", "text"])]), fr.API_URL)
 
 
-# --- link_documents ----------------------------------------------------------------------------
-
-
-def _links_of(links: pl.DataFrame, number: str) -> list[dict]:
-    return links.filter(pl.col("document_number") == number).to_dicts()
-
-
-def test_republication_links_to_the_document_it_corrects(feed: pl.DataFrame):
-    links = fr.link_documents(feed)
-    assert links.schema == pl.Schema(fr.LINK_SCHEMA)
-    [link] = _links_of(links, "R1-2026-03829")
-    assert link["publication_date"] == date(2026, 4, 9)
-    assert link["link_kind"] == "corrects"
-    assert link["linked_document_number"] == "2026-03829"
-    assert link["linked_executive_order_number"] == 14388
-    assert "R1-2026-03829" in link["evidence"]
-
-
-def test_correction_of_url_links_to_the_corrected_document():
-    # `correction_of` is an API URL; the corrected document's numbers come from the feed.
+def test_correction_of_url_is_read_as_the_corrected_document_number():
+    # `correction_of` is an API URL; core.fct_federal_register_links links by number
+    # (tests/test_tariffs_pipeline.py, test_links_of_hand_made_cases).
     body = _page([
         _result(document_number="2025-05930", publication_date="2025-04-03", proclamation_number="10908"),
         _result(document_number="2099-00002", publication_date="2099-01-05",
@@ -256,78 +240,3 @@ def test_correction_of_url_links_to_the_corrected_document():
     ])
     docs, _, _ = fr.parse_page(body, fr.API_URL)
     assert docs["correction_of"].to_list() == [None, "2025-05930"]
-    [link] = _links_of(fr.link_documents(docs), "2099-00002")
-    assert (link["link_kind"], link["linked_document_number"], link["linked_proclamation_number"]) == (
-        "corrects", "2025-05930", "10908",
-    )
-
-
-def test_amendments_named_in_disposition_notes_are_linked(feed: pl.DataFrame):
-    links = fr.link_documents(feed)
-    [eo14259] = _links_of(links, "2025-06378")
-    assert (eo14259["link_kind"], eo14259["linked_executive_order_number"]) == ("amends", 14257)
-    assert eo14259["linked_document_number"] == "2025-06063"
-    assert eo14259["evidence"].startswith("Amends: EO 14257")
-    eo14266 = _links_of(links, "2025-06462")
-    assert sorted(link["linked_executive_order_number"] for link in eo14266) == [14257, 14259]
-    assert {link["linked_document_number"] for link in eo14266} == {"2025-06063", "2025-06378"}
-
-
-def test_title_verb_takes_the_order_the_other_text_names(feed: pl.DataFrame):
-    # "Further Modifying the Reciprocal Tariff Rates" names no order; its disposition notes do.
-    [link] = _links_of(fr.link_documents(feed), "2025-15010")
-    assert (link["link_kind"], link["linked_executive_order_number"]) == ("modifies", 14257)
-    assert link["linked_document_number"] == "2025-06063"
-    assert "Further Modifying the Reciprocal Tariff Rates" in link["evidence"]
-    assert "EO 14257" in link["evidence"]
-
-
-def test_documents_that_only_cite_an_order_are_not_linked(feed: pl.DataFrame):
-    # EO 14345's notes say "See: EO 14257 ..." and its title has no amending verb.
-    assert _links_of(fr.link_documents(feed), "2025-17389") == []
-
-
-def test_abstract_amendment_and_passive_amendment_are_linked():
-    body = _page([
-        _result(document_number="2025-05930", publication_date="2025-04-03", proclamation_number="10908"),
-        _result(document_number="2099-00003", publication_date="2099-02-01", proclamation_number="99999",
-                abstract="This proclamation amends Proclamation 10908 of March 26, 2025, to add parts."),
-        _result(document_number="2099-00004", publication_date="2099-02-02",
-                abstract="Section 2 of Executive Order 14257 is hereby amended to read as follows."),
-    ])
-    links = fr.link_documents(fr.parse_page(body, fr.API_URL)[0])
-    [by_abstract] = _links_of(links, "2099-00003")
-    assert (by_abstract["link_kind"], by_abstract["linked_proclamation_number"]) == ("amends", "10908")
-    assert by_abstract["linked_document_number"] == "2025-05930"
-    assert by_abstract["evidence"] == "amends Proclamation 10908"
-    [passive] = _links_of(links, "2099-00004")
-    assert (passive["link_kind"], passive["linked_executive_order_number"]) == ("amends", 14257)
-    assert passive["linked_document_number"] is None  # EO 14257 is not in these docs
-
-
-@pytest.mark.parametrize("abstract, expected", [
-    ("This proclamation further amends Proc. 10908, as set out below.", [("amends", "proc", "10908")]),
-    ("Supersedes Executive Orders 14193 and 14194.", [("supersedes", "eo", "14193"), ("supersedes", "eo", "14194")]),
-    ("Revoking E.O. 14257.", [("revokes", "eo", "14257")]),
-    ("It modifies the tariff schedule. Proclamation 10908 is only cited.", []),
-])
-def test_verbs_abbreviations_and_sentence_ends(abstract: str, expected: list[tuple[str, str, str]]):
-    body = _page([_result(document_number="2099-00006", abstract=abstract)])
-    links = fr.link_documents(fr.parse_page(body, fr.API_URL)[0]).to_dicts()
-    found = [(r["link_kind"], "proc" if r["linked_proclamation_number"] else "eo",
-              r["linked_proclamation_number"] or str(r["linked_executive_order_number"])) for r in links]
-    assert sorted(found) == sorted(expected)
-
-
-def test_as_amended_and_self_references_are_not_links():
-    body = _page([
-        _result(document_number="2099-00005", executive_order_number=14999,
-                abstract="Duties under Executive Order 14257, as amended by Executive Order 14259, continue."
-                         " This order amends Executive Order 14999 only in name."),
-    ])
-    assert fr.link_documents(fr.parse_page(body, fr.API_URL)[0]).is_empty()
-
-
-def test_link_documents_on_nothing_is_an_empty_typed_frame():
-    links = fr.link_documents(pl.DataFrame(schema=fr.SCHEMA))
-    assert links.is_empty() and links.schema == pl.Schema(fr.LINK_SCHEMA)

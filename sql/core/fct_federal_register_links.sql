@@ -1,8 +1,8 @@
 -- question: Which Federal Register documents correct, amend, modify, supersede or revoke which earlier ones, and what in the document says so?
 -- depends_on: core.fct_federal_register_documents
 --
--- The rules of pipelines/sources/federal_register.py `link_documents`, in SQL (tests check the two
--- agree, tests/test_tariffs_pipeline.py):
+-- The linking rules, written once, here (tests/test_tariffs_pipeline.py holds the links expected
+-- on the fixture feed and on hand-made texts):
 -- * corrects: an R1-/C1- prefixed number links to the unprefixed number, else `correction_of` does;
 --   the linked EO / proclamation numbers are those of the corrected document when held (the latest
 --   one published on or before the correction), else the correction's own.
@@ -15,14 +15,13 @@
 --   target that way, every reference of the abstract and disposition notes takes the title's verb.
 --   A document restating its own number is not a link. A target EO / proclamation held in the feed
 --   gets its document number (the original, not a correction, earliest first).
--- * Same patterns as in Python. DuckDB's regular expressions (RE2) differ from Python's in three
---   ways, made up for here: `\s` is written as Python's Unicode whitespace; `\b` and `\w` know only
---   ASCII, so every other letter or number is matched as `q` (a letter no pattern contains) in a
---   masked copy of the text of the same length; and RE2's ignore-case does not match `İ` `ı` to `i`
---   as Python's does (nor `ſ` `K` to `s` `k` next to `\b`), so those are read as ASCII in the copy
---   the verbs are matched on. Positions are found in the masked copies and the evidence is cut
---   from the text as printed. One difference is left: Python's `\d` also reads other scripts'
---   digits; here only 0-9 are numbers (the Federal Register prints no others).
+-- * Unicode text read as Unicode, although DuckDB's regular expressions (RE2) know little of it:
+--   `\s` is written out as every Unicode space (RE2's is ASCII); `\b` and `\w` know only ASCII,
+--   so every other letter or number is matched as `q` (a letter no pattern contains) in a masked
+--   copy of the text of the same length, and "éEO 14257" is no reference; RE2's ignore-case does
+--   not match `İ` `ı` to `i` (nor `ſ` `K` to `s` `k` next to `\b`), so those are read as ASCII in
+--   the copy the verbs are matched on. Positions are found in the masked copies and the evidence
+--   is cut from the text as printed. Only 0-9 are digits (the Federal Register prints no others).
 CREATE OR REPLACE TABLE core.fct_federal_register_links AS
 WITH patterns AS (
     SELECT
@@ -60,9 +59,9 @@ texts_printed AS (
 ),
 texts AS (
     -- rt: references and sentence ends are matched on it (non-ASCII letters and numbers read as q);
-    -- vt: verbs (case-insensitive) are matched on it, where also the letters Python's ignore-case
-    -- matches to ASCII ones are read as those (U+0130 İ and U+0131 ı as i, U+017F ſ as s, U+212A
-    -- Kelvin sign as k).
+    -- vt: verbs (case-insensitive) are matched on it, where also the non-ASCII letters that are
+    -- an i, s or k when case is ignored are read as those (U+0130 İ and U+0131 ı as i, U+017F ſ
+    -- as s, U+212A Kelvin sign as k).
     SELECT *,
            regexp_replace(regexp_replace(body, '[^\P{L}a-zA-Z]', 'q', 'g'), '[^\P{N}0-9]', 'q', 'g') AS rt,
            regexp_replace(regexp_replace(translate(body, chr(304) || chr(305) || chr(383) || chr(8490), 'iisk'), '[^\P{L}a-zA-Z]', 'q', 'g'),
@@ -141,7 +140,7 @@ found AS (
     FROM passive_refs
 ),
 -- A title verb with no target anywhere: the abstract's and disposition notes' references take it
--- (evidence as printed, not collapsed, as in Python).
+-- (evidence: the title as printed, not collapsed, and the reference).
 title_verbs AS (
     SELECT t.document_number, t.publication_date, t.body AS title,
            substr(t.body, length(regexp_split_to_array(t.vt, p.verb_re)[1]) + 1,
