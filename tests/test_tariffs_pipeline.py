@@ -582,6 +582,7 @@ HAND_MADE = [
                                 " " + "x" * 200 + " Executive Order 14000 is far away."),
     _doc("2099-00012", abstract="Modifying\u00a0Executive\u00a0Order\u00a014257\u2009and Proclamation 9704 (Steel)."),
     _doc("2099-00013", abstract="The order amendsEO 14257; revokes E. O. 14193 of Feb. 1."),
+    _doc("2099-00014", abstract="It mod\u0131fies Proclamation 10908; \u017fupersedes EO 14193; \u00e9EO 14257 is cited."),
 ]
 
 HAND_MADE_LINKS = [
@@ -612,6 +613,9 @@ HAND_MADE_LINKS = [
     _link("2099-00012", "2099-01-02", None, "9704", None, "modifies", "Modifying Executive Order 14257 and Proclamation 9704"),
     # "amendsEO" is no word; "E. O." is
     _link("2099-00013", "2099-01-02", None, None, 14193, "revokes", "revokes E. O. 14193"),
+    # verbs spelt with a dotless ı or a long ſ are those verbs; "éEO" is no word
+    _link("2099-00014", "2099-01-02", "2025-05930", "10908", None, "modifies", "mod\u0131fies Proclamation 10908"),
+    _link("2099-00014", "2099-01-02", None, None, 14193, "supersedes", "\u017fupersedes EO 14193"),
     # correction_of, with the corrected document's proclamation
     _link("2099-00002", "2099-01-05", "2025-05930", "10908", None, "corrects", "correction_of 2025-05930"),
     # an active verb in the abstract; its own proclamation 99999 is not named

@@ -161,16 +161,17 @@ fallback AS (
 ),
 text_links AS (
     SELECT l.document_number, l.publication_date, l.ordinal || [k] AS ordinal,
-           -- Python lower-cases İ (U+0130) to two characters, so it never completes a verb stem
-           CASE WHEN contains(lower(replace(l.verb_text, chr(304), '#')), 'amend') THEN 'amends'
-                WHEN contains(lower(replace(l.verb_text, chr(304), '#')), 'modif') THEN 'modifies'
-                WHEN contains(lower(replace(l.verb_text, chr(304), '#')), 'supersed') THEN 'supersedes'
+           CASE WHEN contains(l.verb_read, 'amend') THEN 'amends'
+                WHEN contains(l.verb_read, 'modif') THEN 'modifies'
+                WHEN contains(l.verb_read, 'supersed') THEN 'supersedes'
                 ELSE 'revokes' END AS link_kind,
            CASE WHEN lower(l.ref) LIKE 'proc%' THEN 'proc' ELSE 'eo' END AS target_kind,
            numbers[k] AS number,
            l.evidence
     FROM (
-        SELECT *, regexp_extract_all(ref, '[0-9]{4,5}') AS numbers,
+        -- the verb read as it was matched (on vt: İ ı ſ K as i i s k), so "modıfies" modifies
+        SELECT *, lower(translate(verb_text, chr(304) || chr(305) || chr(383) || chr(8490), 'iisk')) AS verb_read,
+               regexp_extract_all(ref, '[0-9]{4,5}') AS numbers,
                unnest(range(1, len(regexp_extract_all(ref, '[0-9]{4,5}')) + 1)) AS k
         FROM (SELECT * FROM found UNION ALL SELECT * FROM fallback)
     ) l
