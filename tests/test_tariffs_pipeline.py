@@ -608,8 +608,8 @@ HAND_MADE_LINKS = [
     _link("2099-00011", "2099-01-02", None, None, 14266, "amends", "Amends Executive Orders 14257, 14259, and 14266"),
     _link("2099-00011", "2099-01-02", "2025-05930", "10908", None, "modifies", "modifies Proclamation Nos. 10908 & 10909"),
     _link("2099-00011", "2099-01-02", None, "10909", None, "modifies", "modifies Proclamation Nos. 10908 & 10909"),
-    # Unicode spaces are spaces (evidence collapses them), but "Executive\u00a0Order" is no reference:
-    # the noun is matched with an ASCII space between its words, so only Proclamation 9704 is linked
+    # Unicode spaces are spaces, also inside "Executive\u00a0Order" (evidence collapses them)
+    _link("2099-00012", "2099-01-02", "2025-06063", None, 14257, "modifies", "Modifying Executive Order 14257"),
     _link("2099-00012", "2099-01-02", None, "9704", None, "modifies", "Modifying Executive Order 14257 and Proclamation 9704"),
     # "amendsEO" is no word; "E. O." is
     _link("2099-00013", "2099-01-02", None, None, 14193, "revokes", "revokes E. O. 14193"),

@@ -30,7 +30,7 @@ WITH patterns AS (
             || '|supersed(?:e|es|ing)|revok(?:e|es|ing)|terminat(?:e|es|ing))\b',
             '{S}', ws) AS verb_re,
         replace(
-            '\b([Ee]xecutive [Oo]rders?|E\.{S}?O\.|EOs?|[Pp]roclamations?|Proc\.){S}*(?:[Nn]os?\.{S}*)?'
+            '\b([Ee]xecutive{S}+[Oo]rders?|E\.{S}?O\.|EOs?|[Pp]roclamations?|Proc\.){S}*(?:[Nn]os?\.{S}*)?'
             || '([0-9]{4,5}(?:(?:{S}*,{S}*(?:and{S}+)?|{S}+and{S}+|{S}*&{S}*)(?:[Nn]os?\.{S}*)?[0-9]{4,5})*)',
             '{S}', ws) AS reference_re,
         replace(
