@@ -85,6 +85,21 @@ def publish_fixture_mirror(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The module's published fixture warehouse: `home` and `mirror` under the returned root."""
+    return publish_fixture_mirror(tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture
+def env(published, tmp_path, monkeypatch) -> Path:
+    """A test's own copy of `published` (home and mirror under tmp_path), the environment set to it."""
+    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
+    shutil.copytree(published / "mirror", tmp_path / "mirror")
+    fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL server for the whole session (tests/postgres.py); each test makes

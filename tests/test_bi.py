@@ -19,13 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from pipelines.config import Settings
-from tests.conftest import fixture_env, publish_fixture_mirror
+from tests.conftest import fixture_env
 from tests.test_faults import run_cli, sha256_file
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return publish_fixture_mirror(tmp_path_factory.mktemp("bi"))
 
 
 @pytest.fixture

@@ -13,28 +13,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from pipelines.config import Settings
 from pipelines.mirror import mirror_relpath
 from pipelines.sql_files import checks
-from tests.conftest import FIXTURE_MIRROR, fixture_env, publish_fixture_mirror
+from tests.conftest import FIXTURE_MIRROR, fixture_env
 from tests.test_faults import run_cli, sha256_file
 
 TIC_TABLE5_URL = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt"
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return publish_fixture_mirror(tmp_path_factory.mktemp("ops"))
-
-
-@pytest.fixture
-def env(published, tmp_path, monkeypatch) -> Path:
-    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
-    shutil.copytree(published / "mirror", tmp_path / "mirror")
-    fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
-    return tmp_path
 
 
 def publish_log(home: Path) -> list[tuple]:

@@ -21,7 +21,7 @@ import pytest
 
 from pipelines.config import REPO_ROOT, Settings
 from pipelines.report import run_report
-from tests.conftest import fixture_env, publish_fixture_mirror
+from tests.conftest import fixture_env
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,11 +30,6 @@ CHROMIUM_FLAGS = (
     "--virtual-time-budget=10000",
 )
 CHARTS = ("chart-holders", "chart-japan", "chart-april-2025")
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return publish_fixture_mirror(tmp_path_factory.mktemp("report"))
 
 
 @pytest.fixture

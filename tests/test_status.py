@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,26 +17,12 @@ from pipelines.config import Settings
 from pipelines.raw_archive import RawArchive
 from pipelines.sql_files import checks
 from pipelines.status import run_status
-from tests.conftest import fixture_env, publish_fixture_mirror
 from tests.loopback import LoopbackServer, Reply
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 TIC_TABLE5 = "ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt"
 TIC_TABLE5_URL = "https://" + TIC_TABLE5
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return publish_fixture_mirror(tmp_path_factory.mktemp("status"))
-
-
-@pytest.fixture
-def env(published, tmp_path, monkeypatch) -> Path:
-    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
-    shutil.copytree(published / "mirror", tmp_path / "mirror")
-    fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
-    return tmp_path
 
 
 def status(now: datetime | None = None) -> tuple[int, str, dict[str, str]]:
