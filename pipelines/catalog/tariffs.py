@@ -171,16 +171,10 @@ def _problem_lines(events: pl.DataFrame, problems: list[str]) -> list[int]:
 class RegisterSource(SeedSource):
     """A SeedSource whose file is validated on load and whose path can be overridden.
 
-    `probe` answers "changed" when the register cannot be read or validated, so the run itself fails
-    on it, in Dagster, with the full message (as the refresh does for a source it cannot reach);
-    `ingest` records the path actually loaded as the rows' `source_url`.
+    A register that cannot be read or validated probes as changed (SeedSource.probe), so the run
+    itself fails on it, in Dagster, with the full message; `ingest` records the path actually
+    loaded as the rows' `source_url`.
     """
-
-    def probe(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-        try:
-            return super().probe(fetcher, con, settings)
-        except SourceFormatError:
-            return True
 
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
         return SeedSource.ingest(replace(self, origin=register_origin()), fetcher, con, settings)
