@@ -4,7 +4,6 @@ one changed file -> exactly one run of that source's staging asset and what is d
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +18,6 @@ from pipelines.catalog import ALL_SOURCES
 from pipelines.config import Settings
 from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 from pipelines.sql_files import checks, models
-from tests.conftest import fixture_env, publish_fixture_mirror
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
@@ -251,19 +249,11 @@ def test_schedule_evaluated_at_a_given_time_before_any_publish(
 # ---------------------------------------------------------------- the release sensor against a mirror
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """One full refresh from the fixture mirror, published once for the module."""
-    return publish_fixture_mirror(tmp_path_factory.mktemp("published"))
-
-
+# `published` (one refresh from the fixture mirror per module) and `env` (a test's own copy of it)
+# are tests/conftest.py's; `mirror` is that copy's mirror.
 @pytest.fixture
-def env(published, tmp_path, monkeypatch) -> Path:
-    """A private copy of the published home and of the mirror; returns the mirror."""
-    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
-    shutil.copytree(published / "mirror", tmp_path / "mirror")
-    fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
-    return tmp_path / "mirror"
+def mirror(env) -> Path:
+    return env / "mirror"
 
 
 def probe_and_launch(defs, probe: dg.RunRequest):
@@ -303,15 +293,15 @@ def tick(defs):
     return probe_and_launch(defs, probe)
 
 
-def test_unchanged_mirror_launches_nothing(defs, env):
+def test_unchanged_mirror_launches_nothing(defs, mirror):
     result = tick(defs)
     assert isinstance(result, dg.SkipReason) and "nothing new" in result.skip_message
 
 
-def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
+def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, mirror):
     from pipelines.defs.cli_run import dagster_instance
 
-    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+    with open(mirror / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
     request = tick(defs)
     selection = set(request.asset_selection)
@@ -348,29 +338,29 @@ def test_changed_fred_file_launches_exactly_fred_and_downstream(defs, env):
     "relpath, source",
     [(TIC_TABLE5, "tic_table5"), (MOF_RESERVES, "mof_reserves")],
 )
-def test_one_changed_file_one_run_request(defs, env, relpath, source):
-    path = env / relpath
+def test_one_changed_file_one_run_request(defs, mirror, relpath, source):
+    path = mirror / relpath
     body = path.read_bytes()
     path.write_bytes(body + (b"\r\n" if b"\r\n" in body else b"\n"))
     first = tick(defs)
     assert set(first.asset_selection) == expected_downstream(source)
     # A second file changing later is new content: a new run (a new key), for both.
-    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+    with open(mirror / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
     second = tick(defs)
     assert set(second.asset_selection) == expected_downstream(source) | expected_downstream("fred")
     assert second.run_key != first.run_key
 
 
-def test_skipped_sources_are_not_probed(defs, env, monkeypatch):
-    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+def test_skipped_sources_are_not_probed(defs, mirror, monkeypatch):
+    with open(mirror / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
     monkeypatch.setenv("TLW_SKIP_SOURCES", "fred")
     result = tick(defs)
     assert isinstance(result, dg.SkipReason)
 
 
-def test_a_probe_still_waiting_is_not_asked_for_again(defs, env):
+def test_a_probe_still_waiting_is_not_asked_for_again(defs, mirror):
     from pipelines.defs.cli_run import dagster_instance
 
     sensor = defs.get_sensor_def("release_sensor")
@@ -382,7 +372,7 @@ def test_a_probe_still_waiting_is_not_asked_for_again(defs, env):
     assert again.run_requests == [] and "has not finished yet" in again.skip_message
 
 
-def test_schedules_after_publish_launch_only_what_changed(defs, env):
+def test_schedules_after_publish_launch_only_what_changed(defs, mirror):
     at = datetime(2025, 7, 7, 17, 30, tzinfo=NY)
     fred = schedule_named(defs, "fred_release")
     tic = schedule_named(defs, "tic_release")
@@ -392,7 +382,7 @@ def test_schedules_after_publish_launch_only_what_changed(defs, env):
         return probe_and_launch(defs, probe)
 
     assert isinstance(scheduled(fred, at), dg.SkipReason)
-    with open(env / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
+    with open(mirror / FRED_DEXJPUS, "a", encoding="utf-8") as handle:
         handle.write("2025-06-02,150.10\n")
     request = scheduled(fred, at)
     assert set(request.asset_selection) == expected_downstream("fred")
