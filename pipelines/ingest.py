@@ -212,8 +212,12 @@ class SeedSource:
     frame: Callable[[], pl.DataFrame]
     origin: str  # the file or module the rows come from, recorded as their source_url
 
-    def _content(self) -> tuple[pl.DataFrame, str]:
-        frame = self.frame()
+    def rows(self, settings: Settings) -> pl.DataFrame:
+        """The table's rows (a source whose file is a setting reads it from `settings`)."""
+        return self.frame()
+
+    def _content(self, settings: Settings) -> tuple[pl.DataFrame, str]:
+        frame = self.rows(settings)
         digest = hashlib.sha256(frame.write_ndjson().encode()).hexdigest()
         return frame, digest
 
@@ -221,12 +225,12 @@ class SeedSource:
         """Changed when the content is new, and when it cannot be read or validated: the run then
         fails on it with the full message, as for a source it cannot reach."""
         try:
-            return not warehouse.is_loaded(con, self.name, self._content()[1])
+            return not warehouse.is_loaded(con, self.name, self._content(settings)[1])
         except SourceFormatError:
             return True
 
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
-        frame, digest = self._content()
+        frame, digest = self._content(settings)
         if warehouse.is_loaded(con, self.name, digest):
             return IngestReport(self.name, bodies=1)
         rows = warehouse.load_staging(

@@ -182,6 +182,7 @@ def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
 
 
 def source_status(
+    settings: Settings,
     source: Source,
     records: list[ArchiveRecord],
     con: duckdb.DuckDBPyConnection,
@@ -219,7 +220,7 @@ def source_status(
         return status
     if isinstance(source, SeedSource):
         try:
-            digest = source._content()[1]
+            digest = source._content(settings)[1]
         except Exception as exc:  # noqa: BLE001 - any error loading reference data is reported as failing
             status.state, status.why = "failing", f"the reference data in the code does not load: {exc}"
             return status
@@ -266,7 +267,7 @@ def run_status(settings: Settings, now: datetime | None = None, out: TextIO | No
     step_failures = dagster_step_failures(settings)
     skipped = skips.skipped_sources(settings, ALL_SOURCES)
     with warehouse.read_only_connection(settings) as con:
-        statuses = [source_status(s, records, con, skipped, now, step_failures) for s in ALL_SOURCES]
+        statuses = [source_status(settings, s, records, con, skipped, now, step_failures) for s in ALL_SOURCES]
         check_lines, blocking_problems, passed, check_total = _checks(con)
         publish = _last_publish(con)
 

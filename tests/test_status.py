@@ -211,10 +211,10 @@ def test_last_dagster_step_failed_is_failing(env, monkeypatch):
 
 
 def test_reference_data_changed_in_code_is_stale_until_published(env, monkeypatch, tmp_path):
-    from pipelines.catalog.tariffs import register_path
+    from pipelines.tariff_register import REGISTER_PATH
 
     edited = tmp_path / "tariff_events.csv"
-    text = register_path().read_text(encoding="utf-8")
+    text = REGISTER_PATH.read_text(encoding="utf-8")
     assert "Proclamation 9704;" in text
     edited.write_text(text.replace("Proclamation 9704;", "Proclamation 9704 (edited);", 1), encoding="utf-8")
     monkeypatch.setenv("TLW_TARIFF_REGISTER", str(edited))

@@ -444,12 +444,12 @@ def test_register_gaps_come_from_the_feed_disagreements_warn_and_a_bad_register_
 
 def test_register_frame_is_the_validated_register(monkeypatch):
     monkeypatch.delenv("TLW_TARIFF_REGISTER", raising=False)
-    staged = tariffs.register_frame()
+    staged = tariffs.register_frame(tariff_register.REGISTER_PATH)
     register = tariff_register.load_register()
     assert staged.height == register.height
     assert "event_source_url" in staged.columns  # staging's source_url is where the rows came from
     assert staged["event_source_url"].to_list() == register["source_url"].to_list()
-    assert tariffs.register_origin() == "pipelines/data/tariff_events.csv"
+    assert tariffs.register_origin(tariff_register.REGISTER_PATH) == "pipelines/data/tariff_events.csv"
 
 
 @pytest.mark.parametrize("cells, expected", [
@@ -467,13 +467,27 @@ def test_a_bad_register_row_fails_naming_its_line_and_event(monkeypatch, tmp_pat
 
     path = _register_copy(tmp_path, edit)
     monkeypatch.setenv("TLW_TARIFF_REGISTER", str(path))
+    source = next(s for s in tariffs.SOURCES if s.name == "tariff_register")
     with pytest.raises(SourceFormatError) as info:
-        tariffs.register_frame()
+        source.rows(Settings.from_env())
     assert (info.value.source, info.value.url, info.value.line) == ("tariff_register", str(path), line["n"])
     assert f"(line {line['n']})" in str(info.value) and expected in str(info.value)
     # The refresh's probe does not raise on it: the run itself fails, with the full message.
-    source = next(s for s in tariffs.SOURCES if s.name == "tariff_register")
     assert source.probe(None, None, Settings.from_env()) is True
+
+
+def test_the_register_path_comes_from_the_settings_not_the_environment(monkeypatch, tmp_path):
+    """The staging step is handed its settings as the run's resource: the register it loads is
+    the one those settings name, whatever the process environment says."""
+    import dataclasses
+
+    path = _register_copy(tmp_path, lambda header, body: _set(header, body, "2025-08-06-eo14329-india", partners="IND;XYZ"))
+    monkeypatch.delenv("TLW_TARIFF_REGISTER", raising=False)
+    source = next(s for s in tariffs.SOURCES if s.name == "tariff_register")
+    assert source.rows(Settings.from_env()).height == tariff_register.load_register().height
+    with pytest.raises(SourceFormatError) as info:
+        source.rows(dataclasses.replace(Settings.from_env(), tariff_register=path))
+    assert info.value.url == str(path) and "partners not ISO 3166 alpha-3: XYZ" in str(info.value)
 
 
 def test_a_register_path_that_does_not_exist_is_a_configuration_error(monkeypatch, tmp_path):
@@ -482,7 +496,7 @@ def test_a_register_path_that_does_not_exist_is_a_configuration_error(monkeypatc
 
     monkeypatch.setenv("TLW_TARIFF_REGISTER", str(tmp_path / "missing.csv"))
     with pytest.raises(ConfigError) as caught:
-        tariffs.register_frame()
+        Settings.from_env()
     assert caught.value.lines == [f"TLW_TARIFF_REGISTER={tmp_path / 'missing.csv'}: expected an existing file"]
 
 

@@ -118,21 +118,20 @@ class FederalRegisterSource(PagedSource):
         return report
 
 
-def register_path() -> Path:
+def register_path(settings: Settings) -> Path:
     """The register CSV: `TLW_TARIFF_REGISTER` when set, else the one in the package."""
-    return Settings.from_env().tariff_register or tariff_register.REGISTER_PATH
+    return settings.tariff_register or tariff_register.REGISTER_PATH
 
 
-def register_origin() -> str:
+def register_origin(path: Path) -> str:
     """The register's path as recorded in staging (`source_url`): relative to the repository if inside it."""
-    path = register_path()
     try:
         return str(path.relative_to(REPO_ROOT))
     except ValueError:
         return str(path)
 
 
-def register_frame() -> pl.DataFrame:
+def register_frame(path: Path) -> pl.DataFrame:
     """The validated register, as staged: one row per event, code lists as VARCHAR[].
 
     The register's own `source_url` (the document an event rests on) is renamed `event_source_url`,
@@ -140,7 +139,6 @@ def register_frame() -> pl.DataFrame:
     naming the first offending CSV line and every problem (each with its event and line), when
     `validate_register` finds anything: a bad register must fail the refresh.
     """
-    path = register_path()
     if not path.is_file():
         raise SourceFormatError(tariff_register.SOURCE, str(path), f"no such file (is {REGISTER_ENV} right?)")
     events = tariff_register.load_register(path)
@@ -173,11 +171,15 @@ class RegisterSource(SeedSource):
 
     A register that cannot be read or validated probes as changed (SeedSource.probe), so the run
     itself fails on it, in Dagster, with the full message; `ingest` records the path actually
-    loaded as the rows' `source_url`.
+    loaded as the rows' `source_url`. The path comes from the settings the step is handed (the
+    run's resource), never from the process environment.
     """
 
+    def rows(self, settings: Settings) -> pl.DataFrame:
+        return register_frame(register_path(settings))
+
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
-        return SeedSource.ingest(replace(self, origin=register_origin()), fetcher, con, settings)
+        return SeedSource.ingest(replace(self, origin=register_origin(register_path(settings))), fetcher, con, settings)
 
 
 SOURCES = [
@@ -204,7 +206,8 @@ SOURCES = [
             "action, partners, sectors, rates, Federal Register document. Validated on load: a bad row "
             "fails the refresh, naming its CSV line."
         ),
-        frame=register_frame,
+        # The packaged register; `rows` reads the one the settings name (TLW_TARIFF_REGISTER).
+        frame=lambda: register_frame(tariff_register.REGISTER_PATH),
         origin="pipelines/data/tariff_events.csv",
     ),
 ]

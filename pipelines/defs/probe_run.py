@@ -71,13 +71,13 @@ def _records_since(settings: Settings, offset: int) -> list[dict]:
     return out
 
 
-def content_fingerprint(changed: Sequence[Source], probed: list[dict]) -> str:
+def content_fingerprint(settings: Settings, changed: Sequence[Source], probed: list[dict]) -> str:
     """sha256 over what the probe saw of each changed source: body sha256 per URL, or the seed digest."""
     parts: dict[str, object] = {}
     for source in changed:
         if isinstance(source, SeedSource):
             try:
-                parts[source.name] = source._content()[1]
+                parts[source.name] = source._content(settings)[1]
             except Exception as exc:  # noqa: BLE001 - a register that does not validate: the run will fail on it
                 parts[source.name] = f"unreadable: {exc}"
             continue
@@ -101,7 +101,7 @@ def build_probe_job(sources: Sequence[Source]) -> dg.JobDefinition:
             context.log.info(f"nothing new in {len(active)} sources{not_asked}")
             return
         names = ",".join(s.name for s in changed)
-        fingerprint = content_fingerprint(changed, _records_since(settings, offset))
+        fingerprint = content_fingerprint(settings, changed, _records_since(settings, offset))
         context.instance.add_run_tags(context.run_id, {CHANGED_TAG: names, CONTENT_TAG: fingerprint})
         context.log.info(f"new content in {names}{not_asked}")
 
