@@ -72,6 +72,13 @@ class SqlModel:
     def sql(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    @property
+    def builds_table_macro(self) -> bool:
+        """The file creates the table macro it is named after, not a table (tests/test_defs.py
+        holds every file to one or the other)."""
+        creates = rf"CREATE\s+OR\s+REPLACE\s+MACRO\s+{re.escape(self.qualified)}\s*\([^)]*\)\s+AS\s+TABLE\b"
+        return re.search(creates, self.sql, re.IGNORECASE) is not None
+
 
 @dataclass(frozen=True)
 class SqlCheck:
