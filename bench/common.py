@@ -86,6 +86,16 @@ def floor(home: Path) -> tuple[Measured, dict]:
     return measured, json.loads(measured.stdout.strip().splitlines()[-1])
 
 
+def same_work(env: dict[str, str]) -> tuple[Measured, dict]:
+    """A cold refresh's whole work without Dagster (see same_work.py), on an empty TLW_HOME of its
+    own and the mirror settings of `env`."""
+    with tempfile.TemporaryDirectory(prefix="tlw-same-work-") as scratch:
+        measured = measure([PYTHON, str(REPO / "bench" / "same_work.py")], {**env, "TLW_HOME": str(Path(scratch) / "home")})
+    if not measured.ok():
+        raise RuntimeError(f"same_work failed:\n{measured.stderr[-3000:]}")
+    return measured, json.loads(measured.stdout.strip().splitlines()[-1])
+
+
 def sources_line(measured: Measured) -> str:
     for line in measured.stdout.splitlines():
         if line.startswith("sources "):
@@ -112,7 +122,7 @@ def copy_mirror(src: Path, dst: Path) -> Path:
     return dst
 
 
-def row(*cells, widths=(34, 9, 9, 10, 9, 9)) -> str:
+def row(*cells, widths=(34, 9, 9, 10, 9, 9, 9)) -> str:
     out = []
     for cell, width in zip(cells, widths):
         text = f"{cell:.2f}" if isinstance(cell, float) else str(cell)
