@@ -247,26 +247,33 @@ def test_killed_refresh_does_not_block_the_daemon(case):
     """SIGKILL a refresh, then start the Dagster daemon on that home: the release sensor's first
     tick asks for a probe run, which queues behind the dead run (max_concurrent_runs 1). Within
     the sweep interval the dead_refresh_sweeper sensor marks the dead run failed, and the queued
-    run is launched. Before the sweeper existed the probe run stayed QUEUED for good."""
+    run is launched. Before the sweeper existed the probe run stayed QUEUED for good. The probe
+    finds the FRED file changed, and launch_what_changed launches the refresh of FRED and what is
+    downstream, which the daemon runs to a publish: the whole scheduled path, no network in any
+    evaluation."""
     import dagster as dg
 
     from pipelines.defs.dead_runs import SWEEP_INTERVAL_S
 
     stuck = _kill_refresh_mid_run(case)
+    case.edit("fred.stlouisfed.org/graph/fredgraph.csv?id=DEXJPUS", lambda body: body.rstrip(b"\r\n") + b"\n2025-06-02,150.10\n")
     env = {**_subprocess_env(case), "DAGSTER_HOME": str(case.home / "dagster")}
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-m", "pipelines.definitions", "-d", str(Path(__file__).parents[1])],
         env=env, cwd=case.home / "dagster", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     instance = dg.DagsterInstance.from_config(str(case.home / "dagster"))
-    # Daemon start-up (code server, first ticks) plus one sweep interval and the queue's poll.
-    deadline = time.monotonic() + 60 + SWEEP_INTERVAL_S
-    launched = []
+    # Daemon start-up (code server, first ticks) plus one sweep interval and the queue's poll,
+    # then the probe run, the launch sensor's tick and the refresh run.
+    deadline = time.monotonic() + 120 + SWEEP_INTERVAL_S
+    launched, refreshed = [], []
     try:
-        while time.monotonic() < deadline and not launched:
+        while time.monotonic() < deadline and not refreshed:
             time.sleep(1)
             launched = [r for r in instance.get_runs(filters=dg.RunsFilter(job_name="probe_sources"))
                         if r.status not in (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED)]
+            refreshed = instance.get_runs(filters=dg.RunsFilter(
+                job_name="refresh", statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]))
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         try:
@@ -278,6 +285,11 @@ def test_killed_refresh_does_not_block_the_daemon(case):
     assert dead.status == dg.DagsterRunStatus.FAILURE, output[-3000:]
     assert launched, f"no probe run left the queue within {60 + SWEEP_INTERVAL_S} s:\n{output[-3000:]}"
     assert launched[0].tags["tlw/trigger"] == "release_sensor"
+    [refresh] = refreshed
+    assert refresh.status == dg.DagsterRunStatus.SUCCESS, output[-3000:]
+    assert refresh.tags["tlw/changed"] == "fred" and refresh.tags["tlw/probe_run"] == launched[0].run_id
+    with duckdb.connect(str(case.db), read_only=True) as con:
+        assert con.execute("SELECT max(obs_date) FROM core.fct_fred_observations WHERE series_id = 'DEXJPUS'").fetchone()[0].isoformat() == "2025-06-02"
     [failure] = instance.all_logs(stuck.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
     assert "marked failed by the dead_refresh_sweeper sensor" in failure.message
     assert (case.home / "raw" / "index.jsonl").read_text().startswith(case.index)
