@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from floor import ordered_models  # noqa: E402
+from floor import build_models  # noqa: E402
 
 from pipelines import skips, warehouse  # noqa: E402
 from pipelines.catalog import ALL_SOURCES  # noqa: E402
@@ -43,10 +43,7 @@ def main() -> None:
                 if not (exc.missing_in_mirror and settings.skip_missing_in_mirror):
                     raise
         timings["ingest_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        for model in ordered_models():
-            warehouse.build_model(con, model)
-        timings["models_s"] = time.perf_counter() - started
+        timings["models_s"] = build_models(con)
     started = time.perf_counter()
     result = warehouse.publish(settings)
     timings["publish_s"] = time.perf_counter() - started
