@@ -95,11 +95,16 @@ def run_refresh(
     started = time.monotonic()
     with refresh_lock(settings.home, wait=wait):
         notices, rebuilt = recover(settings, ALL_SOURCES)
-        if _run_marker(settings).exists():
+        run_marker = _run_marker(settings)
+        instance = None
+        if run_marker.exists():
             # The last refresh died inside its Dagster run: mark that run failed now, even when
             # nothing is to run, so no scheduled run waits behind it.
-            notices += _sweep(settings, _dagster(settings))
-            _run_marker(settings).unlink()
+            from pipelines.defs import cli_run
+
+            instance = cli_run.dagster_instance(settings)
+            notices += cli_run.sweep_dead_runs(settings, instance)
+            run_marker.unlink()
         skipped = skips.skipped_sources(settings, ALL_SOURCES)
         active = [s for s in ALL_SOURCES if s.name not in skipped]
         first_time = not settings.published_db.exists() or not settings.build_db.exists()
@@ -124,16 +129,15 @@ def run_refresh(
             return outcome
         from pipelines.defs import cli_run
 
-        instance = _dagster(settings)
-        marker = _run_marker(settings)
-        marker.write_text(str(os.getpid()), encoding="utf-8")
+        instance = instance or cli_run.dagster_instance(settings)
+        run_marker.write_text(str(os.getpid()), encoding="utf-8")
         try:
             result = cli_run.run_selected(
                 settings, instance, all_but=list(skipped) if everything else None,
                 changed=outcome.selected_sources, full_history=full_history,
             )
         finally:
-            marker.unlink()
+            run_marker.unlink()
         outcome.ran = True
         cli_run.read_events(result, outcome)
         for failure in outcome.failures:
@@ -153,19 +157,6 @@ def _run_marker(settings: Settings) -> Path:
     """Present while a CLI refresh is inside its Dagster run: found by the next refresh, it says
     the last one died there, without opening Dagster's storage to find out."""
     return settings.dagster_home / "cli-run-in-progress"
-
-
-def _dagster(settings: Settings):
-    from pipelines.defs.cli_run import dagster_instance
-
-    return dagster_instance(settings)
-
-
-def _sweep(settings: Settings, instance) -> list[str]:
-    from pipelines.defs.cli_run import sweep_dead_runs
-
-    dead = sweep_dead_runs(settings, instance)
-    return [f"{len(dead)} Dagster run(s) of a killed tlw refresh marked failed: {', '.join(dead)}"] if dead else []
 
 
 def recover(settings: Settings, sources: list[Source]) -> tuple[list[str], bool]:

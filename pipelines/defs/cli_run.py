@@ -47,8 +47,10 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
 
 
 def sweep_dead_runs(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
-    """Under the refresh lock: the runs of a killed refresh of this home, marked failed."""
-    return mark_dead_cli_runs_failed(instance, settings.home, by="the next tlw refresh")
+    """Under the refresh lock: the runs of a killed refresh of this home marked failed; what the
+    refresh summary says of it (no line when there were none)."""
+    dead = mark_dead_cli_runs_failed(instance, settings.home, by="the next tlw refresh")
+    return [f"{len(dead)} Dagster run(s) of a killed tlw refresh marked failed: {', '.join(dead)}"] if dead else []
 
 
 def run_selected(
