@@ -4,10 +4,10 @@ import dagster as dg
 
 from pipelines.catalog import ALL_SOURCES
 from pipelines.config import Settings
-from pipelines.defs.automation import build_release_sensor, build_schedules, freshness_policies, run_request
+from pipelines.defs.automation import build_launch_sensor, build_release_sensor, build_schedules, freshness_policies
 from pipelines.defs.dead_runs import build_dead_run_sweeper
 from pipelines.defs.factory import build_all
-from pipelines.defs.probe_run import REFRESH_JOB, build_launch_sensor, build_probe_job
+from pipelines.defs.probe_run import REFRESH_JOB, build_probe_job
 from pipelines.defs.resources import RESOURCE_KEY, WarehouseResource
 
 # The checks are part of the layer steps (each multi-asset carries the check specs of its tables).
@@ -24,7 +24,7 @@ defs = dg.Definitions(
     schedules=build_schedules(ALL_SOURCES, probe_job),
     sensors=[
         build_release_sensor(probe_job),
-        build_launch_sensor(probe_job, refresh_job, assets, run_request),
+        build_launch_sensor(probe_job, refresh_job, assets),
         build_dead_run_sweeper(),
     ],
     # Validated here, once per load of the code location: a bad setting fails the load, naming it.

@@ -31,7 +31,16 @@ import dagster as dg
 
 from pipelines import calendars
 from pipelines.config import Settings
-from pipelines.defs.probe_run import CHANGED_TAG, LAUNCH_SENSOR, PROBE_JOB, TICK_TAG, TRIGGER_TAG, probe_run_config
+from pipelines.defs.probe_run import (
+    CHANGED_TAG,
+    CONTENT_TAG,
+    LAUNCH_SENSOR,
+    PROBE_JOB,
+    RELEASE_TAGS,
+    TICK_TAG,
+    TRIGGER_TAG,
+    probe_run_config,
+)
 from pipelines.ingest import Source
 from pipelines.sql_files import models
 
@@ -199,3 +208,38 @@ def build_release_sensor(probe_job: dg.JobDefinition) -> dg.SensorDefinition:
         return dg.RunRequest(run_config=probe_run_config(), tags={TRIGGER_TAG: RELEASE_SENSOR_NAME})
 
     return release_sensor
+
+
+# ---------------------------------------------------------------- launch sensor
+
+
+def build_launch_sensor(probe_job: dg.JobDefinition, refresh_job, assets: Sequence[dg.AssetsDefinition]) -> dg.SensorDefinition:
+    """When a probe run succeeds: the refresh of what it found changed (pipelines/defs/probe_run.py).
+    `refresh_job` is `define_asset_job`'s job over every asset, subset by each run request."""
+
+    @dg.run_status_sensor(
+        name=LAUNCH_SENSOR,
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[probe_job],
+        request_job=refresh_job,
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="When a probe_sources run succeeds: one refresh run of what it found changed plus everything downstream.",
+    )
+    def launch_what_changed(context: dg.RunStatusSensorContext):
+        probe = context.dagster_run
+        changed = [name for name in probe.tags.get(CHANGED_TAG, "").split(",") if name]
+        if not changed:
+            return dg.SkipReason(f"probe run {probe.run_id}: nothing new")
+        content = probe.tags[CONTENT_TAG]
+        tick = probe.tags.get(TICK_TAG)
+        return run_request(
+            changed,
+            assets,
+            trigger=probe.tags.get(TRIGGER_TAG, PROBE_JOB),
+            run_key=f"schedule:{tick}" if tick else f"content:{content}",
+            tags={CONTENT_TAG: content[:16], "tlw/probe_run": probe.run_id,
+                  **{k: probe.tags[k] for k in RELEASE_TAGS if k in probe.tags}},
+        )
+
+    return launch_what_changed

@@ -4,8 +4,8 @@ Dagster times sensor and schedule evaluations out (60 s by default) and a probe 
 request per file or search, so evaluation only asks for a `probe_sources` run (no network). That
 run's one step, `probe`, asks each source whether the published warehouse lacks something
 (`pipelines.probe.changed_sources`) and writes the answer on its own run as tags. When it
-succeeds, the `launch_what_changed` run-status sensor reads those tags (no network either) and
-launches ONE run of the `refresh` job whose selection is exactly the changed staging assets plus
+succeeds, the `launch_what_changed` run-status sensor (pipelines/defs/automation.py) reads those
+tags (no network either) and launches ONE run of the `refresh` job whose selection is exactly the changed staging assets plus
 everything downstream, with the checks on them; nothing new -> no run.
 
 The same content is launched once: the run key of a sensor-started refresh is the digest of the
@@ -14,7 +14,6 @@ reference data kept in code), and Dagster never runs a run key twice, so a probe
 same content again while its run is queued, running or failed launches nothing. A calendar tick
 is its own key (the calendar and the scheduled time), so each expected release retries.
 """
-
 
 import hashlib
 import json
@@ -110,37 +109,3 @@ def build_probe_job(sources: Sequence[Source]) -> dg.JobDefinition:
         probe()
 
     return probe_sources
-
-
-def build_launch_sensor(
-    probe_job: dg.JobDefinition, refresh_job, assets: Sequence[dg.AssetsDefinition], run_request
-) -> dg.SensorDefinition:
-    """`run_request(changed_names, assets, trigger=, run_key=, tags=)` builds the refresh request
-    (pipelines/defs/automation.py, the one place that turns changed sources into a selection)."""
-
-    @dg.run_status_sensor(
-        name=LAUNCH_SENSOR,
-        run_status=dg.DagsterRunStatus.SUCCESS,
-        monitored_jobs=[probe_job],
-        request_job=refresh_job,
-        minimum_interval_seconds=30,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description="When a probe_sources run succeeds: one refresh run of what it found changed plus everything downstream.",
-    )
-    def launch_what_changed(context: dg.RunStatusSensorContext):
-        probe = context.dagster_run
-        changed = [name for name in probe.tags.get(CHANGED_TAG, "").split(",") if name]
-        if not changed:
-            return dg.SkipReason(f"probe run {probe.run_id}: nothing new")
-        content = probe.tags[CONTENT_TAG]
-        tick = probe.tags.get(TICK_TAG)
-        return run_request(
-            changed,
-            assets,
-            trigger=probe.tags.get(TRIGGER_TAG, PROBE_JOB),
-            run_key=f"schedule:{tick}" if tick else f"content:{content}",
-            tags={CONTENT_TAG: content[:16], "tlw/probe_run": probe.run_id,
-                  **{k: probe.tags[k] for k in RELEASE_TAGS if k in probe.tags}},
-        )
-
-    return launch_what_changed
