@@ -76,8 +76,7 @@ class SqlModel:
     def builds_table_macro(self) -> bool:
         """The file creates the table macro it is named after, not a table (tests/test_defs.py
         holds every file to one or the other)."""
-        creates = rf"CREATE\s+OR\s+REPLACE\s+MACRO\s+{re.escape(self.qualified)}\s*\([^)]*\)\s+AS\s+TABLE\b"
-        return re.search(creates, self.sql, re.IGNORECASE) is not None
+        return self.qualified in macro_names(self.sql)
 
 
 @dataclass(frozen=True)
@@ -247,6 +246,16 @@ def tables_read(sql: str) -> set[str]:
     return found
 
 
+def _macro_statements(sql: str) -> dict[str, str]:
+    """{macro name: its CREATE MACRO statement} of a SQL file."""
+    return {m.group(1): text for text in _statements(sql) if (m := _MACRO_NAME.match(text))}
+
+
+def macro_names(sql: str) -> set[str]:
+    """The table macros a SQL file creates, by its text alone (no parsing: cheap enough per build)."""
+    return set(_macro_statements(sql))
+
+
 def macros_defined(sql: str) -> dict[str, set[str]]:
     """The table macros a SQL file creates (`CREATE MACRO core.x(...) AS TABLE`), with what each reads."""
-    return {m.group(1): tables_read(text) for text in _statements(sql) if (m := _MACRO_NAME.match(text))}
+    return {name: tables_read(text) for name, text in _macro_statements(sql).items()}
