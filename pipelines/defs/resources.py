@@ -41,8 +41,11 @@ def configurable_fields() -> list[dataclasses.Field]:
 
 
 def _as_config(value: Any) -> Any:
-    if isinstance(value, (Path, date)):
-        return value.isoformat() if isinstance(value, date) else str(value)
+    """A setting's value in a type Dagster configuration holds."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
     if isinstance(value, tuple):
         return list(value)
     return value
