@@ -46,6 +46,11 @@ def single_url(url: str) -> UrlPlan:
     return lambda settings, con: [url]
 
 
+def in_code(frame: Callable[[], pl.DataFrame]) -> Callable[[Settings], pl.DataFrame]:
+    """The rows of reference data kept in code: no setting changes them."""
+    return lambda settings: frame()
+
+
 @dataclass(frozen=True)
 class IngestReport:
     source: str
@@ -209,15 +214,11 @@ class SeedSource:
     name: str
     family: str
     description: str
-    frame: Callable[[], pl.DataFrame]
+    frame: Callable[[Settings], pl.DataFrame]  # the rows; a source whose file is a setting reads it here
     origin: str  # the file or module the rows come from, recorded as their source_url
 
-    def rows(self, settings: Settings) -> pl.DataFrame:
-        """The table's rows (a source whose file is a setting reads it from `settings`)."""
-        return self.frame()
-
     def _content(self, settings: Settings) -> tuple[pl.DataFrame, str]:
-        frame = self.rows(settings)
+        frame = self.frame(settings)
         digest = hashlib.sha256(frame.write_ndjson().encode()).hexdigest()
         return frame, digest
 

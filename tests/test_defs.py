@@ -223,7 +223,7 @@ def test_one_step_per_layer():
 def parsed_frame(source, settings: Settings, con: duckdb.DuckDBPyConnection):
     """What the source's parser gives for its first file in the fixture mirror."""
     if isinstance(source, SeedSource):
-        return source.rows(settings)
+        return source.frame(settings)
     if isinstance(source, FileSource):
         url = list(source.urls(settings, con))[0]
         return source.parse((FIXTURE_MIRROR / mirror_relpath(url)).read_bytes(), url)

@@ -469,7 +469,7 @@ def test_a_bad_register_row_fails_naming_its_line_and_event(monkeypatch, tmp_pat
     monkeypatch.setenv("TLW_TARIFF_REGISTER", str(path))
     source = next(s for s in tariffs.SOURCES if s.name == "tariff_register")
     with pytest.raises(SourceFormatError) as info:
-        source.rows(Settings.from_env())
+        source.frame(Settings.from_env())
     assert (info.value.source, info.value.url, info.value.line) == ("tariff_register", str(path), line["n"])
     assert f"(line {line['n']})" in str(info.value) and expected in str(info.value)
     # The refresh's probe does not raise on it: the run itself fails, with the full message.
@@ -484,9 +484,9 @@ def test_the_register_path_comes_from_the_settings_not_the_environment(monkeypat
     path = _register_copy(tmp_path, lambda header, body: _set(header, body, "2025-08-06-eo14329-india", partners="IND;XYZ"))
     monkeypatch.delenv("TLW_TARIFF_REGISTER", raising=False)
     source = next(s for s in tariffs.SOURCES if s.name == "tariff_register")
-    assert source.rows(Settings.from_env()).height == tariff_register.load_register().height
+    assert source.frame(Settings.from_env()).height == tariff_register.load_register().height
     with pytest.raises(SourceFormatError) as info:
-        source.rows(dataclasses.replace(Settings.from_env(), tariff_register=path))
+        source.frame(dataclasses.replace(Settings.from_env(), tariff_register=path))
     assert info.value.url == str(path) and "partners not ISO 3166 alpha-3: XYZ" in str(info.value)
 
 

@@ -19,7 +19,7 @@ source of the reserves family, with their units in `fred.SERIES`.
 from __future__ import annotations
 
 from pipelines import policy_statements
-from pipelines.ingest import FileSource, SeedSource, single_url
+from pipelines.ingest import FileSource, SeedSource, in_code, single_url
 from pipelines.sources import mof_weekly_securities
 
 MOF_WEEKLY_URL = "https://www.mof.go.jp/policy/international_policy/reference/itn_transactions_in_securities/week.csv"
@@ -45,7 +45,7 @@ SOURCES = [
             "U.S.-Japan talks rounds (pipelines/data/policy_statements.csv): date, time zone, speaker, "
             "office, kind, short quote, source. Validated on load: a bad row fails the refresh."
         ),
-        frame=policy_statements.statements_frame,
+        frame=in_code(policy_statements.statements_frame),
         origin="pipelines/data/policy_statements.csv",
     ),
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest import FileSource, SeedSource, single_url
+from pipelines.ingest import FileSource, SeedSource, in_code, single_url
 from pipelines.sources import fred, mof_interventions, mof_reserves
 
 MOF_RESERVES_URL = (
@@ -109,7 +109,7 @@ SOURCES = [
             "The FRED series the project knows (pipelines/sources/fred.py SERIES): unit, reporting "
             "country, measure, frequency and title of each, so units are never guessed from values."
         ),
-        frame=fred_series_frame,
+        frame=in_code(fred_series_frame),
         origin="pipelines/sources/fred.py",
     ),
 ]

@@ -171,12 +171,8 @@ class RegisterSource(SeedSource):
 
     A register that cannot be read or validated probes as changed (SeedSource.probe), so the run
     itself fails on it, in Dagster, with the full message; `ingest` records the path actually
-    loaded as the rows' `source_url`. The path comes from the settings the step is handed (the
-    run's resource), never from the process environment.
+    loaded as the rows' `source_url`.
     """
-
-    def rows(self, settings: Settings) -> pl.DataFrame:
-        return register_frame(register_path(settings))
 
     def ingest(self, fetcher: Fetcher, con: duckdb.DuckDBPyConnection, settings: Settings) -> IngestReport:
         return SeedSource.ingest(replace(self, origin=register_origin(register_path(settings))), fetcher, con, settings)
@@ -206,8 +202,9 @@ SOURCES = [
             "action, partners, sectors, rates, Federal Register document. Validated on load: a bad row "
             "fails the refresh, naming its CSV line."
         ),
-        # The packaged register; `rows` reads the one the settings name (TLW_TARIFF_REGISTER).
-        frame=lambda: register_frame(tariff_register.REGISTER_PATH),
+        # The register the settings the step is handed name (the run's resource), never the
+        # process environment.
+        frame=lambda settings: register_frame(register_path(settings)),
         origin="pipelines/data/tariff_events.csv",
     ),
 ]
