@@ -246,18 +246,23 @@ Source = FileSource | PagedSource | SeedSource
 
 def _parsed(fetcher: Fetcher, result: FetchResult, parse: Callable):
     """`parse(body, url)`. A body the parser refuses is marked `rejected` in the raw archive with
-    the parser's reason (its bytes stay there), and one nested too deeply for Python's parsers
-    (JSON `[[[[...`) is reported like any other bad file instead of as a bare RecursionError."""
+    the parser's reason (its bytes stay there)."""
     try:
-        try:
-            return parse(result.body, result.url)
-        except RecursionError:
-            raise SourceFormatError(
-                result.source, result.url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive"
-            ) from None
+        return _parse_or_refuse(result, parse)
     except SourceFormatError as exc:
         fetcher.archive.record_refusal(result.record, str(exc))
         raise
+
+
+def _parse_or_refuse(result: FetchResult, parse: Callable):
+    """A body nested too deeply for Python's parsers (JSON `[[[[...`) is reported like any other
+    bad file instead of as a bare RecursionError."""
+    try:
+        return parse(result.body, result.url)
+    except RecursionError:
+        raise SourceFormatError(
+            result.source, result.url, "nested too deeply to parse (a hostile or broken body); it is kept in the raw archive"
+        ) from None
 
 
 def load_page(con: duckdb.DuckDBPyConnection, source: str, result: FetchResult, frame: pl.DataFrame) -> int:
