@@ -150,11 +150,14 @@ def dagster_step_failures(settings: Settings) -> dict[str, tuple[int, float]]:
     try:
         import dagster as dg
 
+        from pipelines.defs.cli_run import dagster_instance
         from pipelines.defs.factory import failed_assets
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with dg.DagsterInstance.from_config(str(home)) as instance:
+            # Through tlw's own opening, which writes dagster.yaml for this home first: a copied
+            # home's file still names the history of the one it was copied from.
+            with dagster_instance(settings) as instance:
                 records = instance.get_event_records(
                     dg.EventRecordsFilter(event_type=dg.DagsterEventType.STEP_FAILURE), limit=500, ascending=False
                 )

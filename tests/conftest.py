@@ -65,8 +65,8 @@ def publish_fixture_mirror(root: Path) -> Path:
     """The fixture mirror under `root/mirror` and a warehouse published from it in `root/home`.
 
     For module-scoped fixtures. The full refresh runs once per test session; every caller gets a
-    copy of its home and mirror (the copy is what that refresh would have written there: the
-    files name no absolute path). Returns `root`.
+    copy of its home and mirror (the copy is what that refresh would have written there: no file
+    names an absolute path but dagster.yaml, which is written again for the copy). Returns `root`.
     """
     if not _PUBLISHED_ONCE:
         from pipelines.refresh import run_refresh
@@ -80,9 +80,20 @@ def publish_fixture_mirror(root: Path) -> Path:
         assert outcome.success, outcome.failures
         assert not outcome.skipped_sources
         _PUBLISHED_ONCE.append(once)
-    shutil.copytree(_PUBLISHED_ONCE[0] / "mirror", root / "mirror")
-    shutil.copytree(_PUBLISHED_ONCE[0] / "home", root / "home", symlinks=True)
+    copy_published(_PUBLISHED_ONCE[0], root)
     return root
+
+
+def copy_published(source: Path, root: Path) -> None:
+    """`source`'s home and mirror copied under `root`; the copy's dagster.yaml written for it, since
+    that file names its event log folder absolutely (pipelines/defs/cli_run.py)."""
+    from pipelines.defs.cli_run import write_instance_config
+
+    shutil.copytree(source / "mirror", root / "mirror")
+    shutil.copytree(source / "home", root / "home", symlinks=True)
+    with pytest.MonkeyPatch.context() as mp:
+        fixture_env(mp, root / "home", root / "mirror")
+        write_instance_config(Settings.from_env())
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +105,7 @@ def published(tmp_path_factory) -> Path:
 @pytest.fixture
 def env(published, tmp_path, monkeypatch) -> Path:
     """A test's own copy of `published` (home and mirror under tmp_path), the environment set to it."""
-    shutil.copytree(published / "home", tmp_path / "home", symlinks=True)
-    shutil.copytree(published / "mirror", tmp_path / "mirror")
+    copy_published(published, tmp_path)
     fixture_env(monkeypatch, tmp_path / "home", tmp_path / "mirror")
     return tmp_path
 

@@ -6,6 +6,7 @@ definitions is most of a no-op refresh's time (pipelines/refresh.py decides with
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Sequence
 
@@ -26,14 +27,31 @@ storage:
 """
 
 
+# Added otherwise: Dagster's SQLite files where Dagster puts them, the event log written through
+# pooled connections (pipelines/defs/event_log_storage.py). The path is absolute because Dagster
+# resolves a relative one against the working directory of each process; every `tlw` command
+# that opens the instance rewrites it, so a copied or moved home names its own folder again.
+SQLITE_EVENT_LOG = """
+# Added by `tlw`: the event log in SQLite under this folder, written through pooled connections.
+event_log_storage:
+  module: pipelines.defs.event_log_storage
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
+
+
 def write_instance_config(settings: Settings) -> None:
-    """$TLW_HOME/dagster/dagster.yaml: the repository's dagster.yaml (plus PostgreSQL storage with
-    TLW_DAGSTER_PG_URL; otherwise SQLite files under that folder)."""
+    """$TLW_HOME/dagster/dagster.yaml: the repository's dagster.yaml plus its storage: PostgreSQL
+    with TLW_DAGSTER_PG_URL, otherwise SQLite files under that folder."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = (REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8")
     if settings.dagster_pg_url:
         config += POSTGRES_STORAGE
+    else:
+        # A JSON string is a YAML string: any path, quoted.
+        config += SQLITE_EVENT_LOG.format(base_dir=json.dumps(str(home.resolve() / "history" / "runs")))
     partial = home / ".dagster.yaml.partial"
     partial.write_text(config, encoding="utf-8")
     os.replace(partial, home / "dagster.yaml")
