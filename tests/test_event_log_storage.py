@@ -102,3 +102,15 @@ def test_a_wiped_storage_holds_no_deleted_file_and_works_again(tmp_path):
     assert open_databases(tmp_path) <= {"index"}  # the index is emptied, not deleted
     assert storage.get_logs_for_run("run1") == []
     assert (tmp_path / "run1.db").exists()
+
+
+def test_table_presence_is_answered_as_dagsters_own_class_answers_it(tmp_path):
+    """Remembered once present; an absent table is asked again (a migration may add it)."""
+    pooled = PooledSqliteEventLogStorage(str(tmp_path))
+    plain = SqliteEventLogStorage(str(tmp_path))
+    for table in ("event_logs", "asset_check_executions", "asset_event_tags", "not_a_dagster_table"):
+        assert pooled.has_table(table) == plain.has_table(table), table
+    assert not pooled.has_table("not_a_dagster_table")
+    with pooled.index_connection() as conn:
+        conn.execute(sa.text("CREATE TABLE not_a_dagster_table (x INTEGER)"))
+    assert pooled.has_table("not_a_dagster_table")

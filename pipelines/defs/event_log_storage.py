@@ -53,6 +53,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._tables_present: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -88,9 +89,21 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
+    def has_table(self, table_name: str) -> bool:
+        # Asked before most asset and check writes (about 95 times a cold refresh), and answered by
+        # the base class through a new engine each time. A table of the index, once there, stays.
+        # Not through _connect: callers ask while they hold a connection of it.
+        if table_name not in self._tables_present:
+            engine = self._engine(INDEX_SHARD)
+            with engine.connect() as conn:
+                if engine.dialect.has_table(conn, table_name):
+                    self._tables_present.add(table_name)
+        return table_name in self._tables_present
+
     def wipe(self) -> None:
         # The base class deletes the database files: no pooled connection may outlive them.
         self._dispose_engines()
+        self._tables_present.clear()
         super().wipe()
 
     def dispose(self) -> None:
