@@ -26,6 +26,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.mirror import mirror_relpath
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,23 +47,43 @@ def _tenths(x: int) -> str:
     return str(whole) if frac == 0 else f"{whole}.{frac}"
 
 
-def tic_country_labels() -> list[str]:
-    """One label per country the TIC parsers resolve (aggregates excluded), fixture order first."""
+def tic_countries() -> dict[str, str]:
+    """{iso3: label}: one label per country the TIC parsers resolve (aggregates excluded), fixture
+    order first."""
     from pipelines import countries
 
     labels = {}
     for label, iso3, aggregate in countries.label_map_frame().iter_rows():
         if iso3 and not aggregate and iso3 not in labels:
             labels[iso3] = label
-    return list(labels.values())
+    return labels
+
+
+def other_tic_files_tenths() -> dict[tuple[str, int, int], int]:
+    """{(iso3, year, month): holdings in tenths of a billion} as the fixture's Table 5 and Table 3
+    print them. The check tic_files_agree blocks a publish where two TIC files disagree on a
+    country and month, so the generated history prints these cells as those files do."""
+    from pipelines.sources import tic_table3, tic_table5
+
+    table5 = tic_table5.parse((FIXTURE_MIRROR / TIC / "slt_table5.txt").read_bytes(), "fixture")
+    table3 = tic_table3.parse((FIXTURE_MIRROR / TIC / "slt_table3.txt").read_bytes(), "fixture")
+    cells = {}
+    for iso3, month, value_bn in table5.filter(~pl.col("is_comparison_series")).select("iso3", "ref_month", "value_usd_bn").iter_rows():
+        if iso3 and value_bn is not None:
+            cells[(iso3, month.year, month.month)] = round(value_bn * 10)
+    for iso3, month, value_mn in table3.select("iso3", "ref_month", "for_treas_pos_usd_mn").iter_rows():
+        if iso3 and value_mn is not None:
+            cells[(iso3, month.year, month.month)] = round(value_mn / 100)
+    return cells
 
 
 def mfh_history(scale: float) -> tuple[bytes, dict]:
-    labels = tic_country_labels()
+    countries = list(tic_countries().items())
+    printed_elsewhere = other_tic_files_tenths()
     if scale <= 1:
-        n_countries, n_years = min(BASE["mfh_countries"], len(labels)), BASE["mfh_years"]
+        n_countries, n_years = min(BASE["mfh_countries"], len(countries)), BASE["mfh_years"]
     else:
-        n_countries = len(labels)
+        n_countries = len(countries)
         cells = BASE["mfh_countries"] * BASE["mfh_years"] * scale
         n_years = min(200, math.ceil(cells / n_countries))
     years = list(range(2025, 2025 - n_years, -1)) if n_years <= 126 else list(range(1900 + n_years - 1, 1899, -1))
@@ -74,9 +96,10 @@ def mfh_history(scale: float) -> tuple[bytes, dict]:
     for y in years:
         out += ["\t" + "\t".join(MONTHS), "Country\t" + "\t".join([str(y)] * 12), "\t" + "\t".join(["------"] * 12), blank]
         totals = [0] * 12
-        for i, label in enumerate(labels[:n_countries]):
-            # Holdings in tenths of a billion: a few hundred billion at most, moving month by month.
-            values = [500 + (i * 137 + y * 31 + m * 7) % 9000 for m in range(12)]
+        for i, (iso3, label) in enumerate(countries[:n_countries]):
+            # Holdings in tenths of a billion: a few hundred billion at most, moving month by month;
+            # as Table 5 or Table 3 prints them where they print the month (MONTHS runs Dec to Jan).
+            values = [printed_elsewhere.get((iso3, y, 12 - m), 500 + (i * 137 + y * 31 + m * 7) % 9000) for m in range(12)]
             totals = [t + v for t, v in zip(totals, values)]
             name = f'"{label}"' if "," in label else label
             out.append(name + "\t" + "\t".join(_tenths(v) for v in values))
