@@ -138,26 +138,19 @@ def ensure_structure(con: duckdb.DuckDBPyConnection) -> None:
     it runs only when the copy does not carry this code's structure fingerprint yet, or lacks a
     staging table."""
     staging = models("staging")
-    fingerprint = _structure_fingerprint(staging)
+    statements = [*(f"CREATE SCHEMA IF NOT EXISTS {schema}" for schema in SCHEMAS), META_DDL, *macros(), *(m.sql for m in staging)]
+    # A change to any statement, or to the comments applied after them, lays everything out again.
+    fingerprint = hashlib.sha256(
+        "\0".join([*statements, STRUCTURE_DDL, json.dumps(LINEAGE_COMMENTS, sort_keys=True)]).encode("utf-8")
+    ).hexdigest()
     if _structure_in_place(con, fingerprint, staging):
         return
-    for schema in SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(META_DDL)
-    for macro in macros():
-        con.execute(macro)
-    for model in staging:
-        con.execute(model.sql)
+    for statement in statements:
+        con.execute(statement)
     _comment_staging_columns(con, staging)
     con.execute(STRUCTURE_DDL)
     con.execute("DELETE FROM meta.structure")
     con.execute("INSERT INTO meta.structure VALUES (?, now())", [fingerprint])
-
-
-def _structure_fingerprint(staging: list[SqlModel]) -> str:
-    """sha256 of every statement ensure_structure runs: a change to any of them re-runs them all."""
-    parts = [*SCHEMAS, META_DDL, STRUCTURE_DDL, *macros(), *(m.sql for m in staging), json.dumps(LINEAGE_COMMENTS, sort_keys=True)]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _structure_in_place(con: duckdb.DuckDBPyConnection, fingerprint: str, staging: list[SqlModel]) -> bool:
