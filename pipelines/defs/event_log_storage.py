@@ -20,10 +20,11 @@ the `event_log_storage` block `tlw` writes into `$TLW_HOME/dagster/dagster.yaml`
 the webserver and the run workers. With TLW_DAGSTER_PG_URL the storage is PostgreSQL and this
 class is not used.
 
-Why a subclass: Dagster ships no option for this. The one method replaced, `_connect`, is the
-connection factory every read and write of the class goes through; its body is Dagster's own
-minus the per-call engine. `tests/test_event_log_storage.py` reads a real refresh's history back
-with the class Dagster ships, and holds the pool to a few open files.
+Why a subclass: Dagster ships no option for this. What it replaces is where the base class
+builds engines: `_connect`, the connection factory every read and write goes through (its body is
+Dagster's own minus the per-call engine), and `has_table`; `wipe` and `dispose` also let go of the
+pooled engines. `tests/test_event_log_storage.py` reads a real refresh's history back with the
+class Dagster ships, and holds the pool to a few open files.
 """
 
 from __future__ import annotations
